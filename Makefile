@@ -1,0 +1,82 @@
+# kvmrun — build, test and run.  See README.md.
+#
+# Sources are discovered, not listed: every src/**/*.c is part of kvmrun, every
+# tests/unit/test_*.c is one unit-test program, and tests/guest/guest.mk builds
+# the freestanding test guests.
+
+CC	?= gcc
+BUILD	?= build
+PYTHON	:= /usr/bin/python3
+
+WARN	:= -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes \
+	   -Wmissing-prototypes -Wformat=2 -Wvla
+BASE_CFLAGS := -std=gnu11 -g -D_GNU_SOURCE -Isrc $(WARN) -pthread -MMD -MP
+CFLAGS	?= -O2
+ALL_CFLAGS := $(BASE_CFLAGS) $(CFLAGS)
+SAN_FLAGS := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
+	     -fno-sanitize-recover=undefined
+LDLIBS	:= -pthread -lrt
+
+SRCS	:= $(shell find src -name '*.c' | sort)
+OBJS	:= $(SRCS:%.c=$(BUILD)/obj/%.o)
+SAN_OBJS := $(SRCS:%.c=$(BUILD)/san/%.o)
+LIB_SAN_OBJS := $(filter-out $(BUILD)/san/src/main.o,$(SAN_OBJS))
+
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit/%)
+
+.PHONY: all build check check-unit check-qtest check-guest check-linux run deps \
+	fuzz bench clean format
+all: build
+build: $(BUILD)/kvmrun $(BUILD)/kvmrun-san $(UNIT_BINS) guests
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/san/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+
+$(BUILD)/kvmrun: $(OBJS)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+# The same program under AddressSanitizer + UndefinedBehaviorSanitizer: every
+# test level runs against this one.
+$(BUILD)/kvmrun-san: $(SAN_OBJS)
+	$(CC) $(BASE_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/libkvmrun-san.a: $(LIB_SAN_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/unit/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libkvmrun-san.a
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(SAN_FLAGS) -Itests/unit -o $@ $< $(BUILD)/libkvmrun-san.a $(LDLIBS)
+
+include tests/guest/guest.mk
+
+# Installs what the build and the tests need (Debian 12, as root or via sudo).
+deps:
+	@scripts/install-deps.sh
+
+check: deps
+	@$(MAKE) --no-print-directory build
+	@$(PYTHON) -m pytest -q -p no:cacheprovider tests/unit tests/qtest tests/guest
+
+check-unit: $(UNIT_BINS)
+	@$(PYTHON) -m pytest -q -p no:cacheprovider tests/unit
+
+check-qtest: $(BUILD)/kvmrun-san
+	@$(PYTHON) -m pytest -q -p no:cacheprovider tests/qtest
+
+check-guest: $(BUILD)/kvmrun-san guests
+	@$(PYTHON) -m pytest -q -p no:cacheprovider tests/guest
+
+clean:
+	rm -rf $(BUILD)
+
+format:
+	clang-format -i $(SRCS) $(wildcard src/*.h src/*/*.h src/*/*/*.h)
+
+-include $(OBJS:.o=.d) $(SAN_OBJS:.o=.d)

@@ -1,0 +1,17 @@
+#!/bin/sh
+# Installs the Debian packages kvmrun's build, tests and guest kit need.
+# Idempotent and quiet when everything is present, so `make check` can call it.
+set -e
+PKGS="gcc make python3 python3-pytest busybox-static cpio qemu-system-x86 clang libclang-rt-14-dev"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "install-deps: installing$missing"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends $missing </dev/null

@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The KVM accelerator: /dev/kvm set-up, memory slots, the in-kernel irqchip
+ * and PIT, and the vCPUs.  Everything here is a thin, checked wrapper; the
+ * machine never sees an ioctl.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/kvm.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "accel/accel.h"
+#include "accel/kvm_internal.h"
+#include "accel/kvm_vcpu.h"
+#include "util/log.h"
+#include "vm.h"
+
+#define KVM_TSS_ADDR 0xfffbd000UL
+#define KVM_IDENTITY_MAP_ADDR 0xfffbc000ULL
+#define IOAPIC_PINS 24
+
+struct required_cap {
+	int cap;
+	const char *name;
+};
+
+/* What kvmrun relies on; a host without one of these cannot run it. */
+static const struct required_cap required_caps[] = {
+	{ KVM_CAP_USER_MEMORY, "USER_MEMORY" },
+	{ KVM_CAP_SET_TSS_ADDR, "SET_TSS_ADDR" },
+	{ KVM_CAP_SET_IDENTITY_MAP_ADDR, "SET_IDENTITY_MAP_ADDR" },
+	{ KVM_CAP_EXT_CPUID, "EXT_CPUID" },
+	{ KVM_CAP_IRQCHIP, "IRQCHIP" },
+	{ KVM_CAP_PIT2, "PIT2" },
+	{ KVM_CAP_IRQ_ROUTING, "IRQ_ROUTING" },
+	{ KVM_CAP_SIGNAL_MSI, "SIGNAL_MSI" },
+	{ KVM_CAP_IMMEDIATE_EXIT, "IMMEDIATE_EXIT" },
+	{ KVM_CAP_MP_STATE, "MP_STATE" },
+	{ KVM_CAP_VCPU_EVENTS, "VCPU_EVENTS" },
+	{ KVM_CAP_XSAVE, "XSAVE" },
+	{ KVM_CAP_XCRS, "XCRS" },
+	{ KVM_CAP_NR_MEMSLOTS, "NR_MEMSLOTS" },
+};
+
+static struct kvm_state *kvm_of(const struct vm *vm)
+{
+	return vm->accel_priv;
+}
+
+static bool kvm_has_irqchip(const struct vm *vm)
+{
+	return vm->cfg->irqchip == IRQCHIP_KERNEL;
+}
+
+static int open_dev_kvm(void)
+{
+	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+
+	if (fd >= 0)
+		return fd;
+	switch (errno) {
+	case ENOENT:
+		log_error("/dev/kvm: no such device — load the kvm module "
+			  "(modprobe kvm_intel or kvm_amd) or enable virtualization "
+			  "in the firmware; -accel qtest needs no KVM");
+		break;
+	case EACCES:
+	case EPERM:
+		log_error("/dev/kvm: permission denied — add your user to the "
+			  "kvm group (usermod -aG kvm $USER) and log in again");
+		break;
+	default:
+		log_error("/dev/kvm: %s", strerror(errno));
+	}
+	return -1;
+}
+
+static int check_kvm_api(int sys_fd)
+{
+	int version = ioctl(sys_fd, KVM_GET_API_VERSION, 0);
+
+	if (version != KVM_API_VERSION) {
+		log_error("/dev/kvm: API version %d, kvmrun needs %d — the host "
+			  "kernel's KVM is too old or too new", version,
+			  KVM_API_VERSION);
+		return -ENOTSUP;
+	}
+	for (size_t i = 0; i < sizeof(required_caps) / sizeof(*required_caps); i++) {
+		if (ioctl(sys_fd, KVM_CHECK_EXTENSION, required_caps[i].cap) <= 0) {
+			log_error("/dev/kvm: the host's KVM lacks KVM_CAP_%s, "
+				  "which kvmrun needs — use a newer host kernel",
+				  required_caps[i].name);
+			return -ENOTSUP;
+		}
+	}
+	return 0;
+}
+
+static struct kvm_cpuid2 *get_supported_cpuid(int sys_fd)
+{
+	for (unsigned int n = 128; n <= 4096; n *= 2) {
+		struct kvm_cpuid2 *c;
+
+		c = calloc(1, sizeof(*c) + n * sizeof(c->entries[0]));
+		if (!c)
+			return NULL;
+		c->nent = n;
+		if (ioctl(sys_fd, KVM_GET_SUPPORTED_CPUID, c) == 0)
+			return c;
+		free(c);
+		if (errno != E2BIG)
+			return NULL;
+	}
+	return NULL;
+}
+
+/* kvm_pvm runs guest kernel code in its instruction emulator: say so once. */
+static bool host_kvm_is_pvm(void)
+{
+	return access("/sys/module/kvm_pvm", F_OK) == 0;
+}
+
+static int create_irqchip(struct kvm_state *kvm, const struct vm *vm)
+{
+	struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
+	struct kvm_enable_cap split = {
+		.cap = KVM_CAP_SPLIT_IRQCHIP,
+		.args = { IOAPIC_PINS },
+	};
+
+	if (vm->cfg->irqchip == IRQCHIP_SPLIT) {
+		if (ioctl(kvm->vm_fd, KVM_ENABLE_CAP, &split) < 0) {
+			log_error("kernel-irqchip=split: KVM_CAP_SPLIT_IRQCHIP: %s",
+				  strerror(errno));
+			return -errno;
+		}
+		kvm->split_irqchip = true;
+		return 0;
+	}
+	if (ioctl(kvm->vm_fd, KVM_CREATE_IRQCHIP, 0) < 0) {
+		log_error("KVM_CREATE_IRQCHIP: %s", strerror(errno));
+		return -errno;
+	}
+	if (ioctl(kvm->vm_fd, KVM_CREATE_PIT2, &pit) < 0) {
+		log_error("KVM_CREATE_PIT2: %s", strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+static int map_guest_ram(struct kvm_state *kvm, const struct guest_mem *mem)
+{
+	for (unsigned int i = 0; i < mem->nr_regions; i++) {
+		const struct mem_region *r = &mem->regions[i];
+		struct kvm_userspace_memory_region slot = {
+			.slot = i,
+			.guest_phys_addr = r->gpa,
+			.memory_size = r->size,
+			.userspace_addr = (uintptr_t)r->hva,
+		};
+
+		if (ioctl(kvm->vm_fd, KVM_SET_USER_MEMORY_REGION, &slot) < 0) {
+			log_error("KVM_SET_USER_MEMORY_REGION (%llu MiB at 0x%llx): %s",
+				  (unsigned long long)(r->size >> 20),
+				  (unsigned long long)r->gpa, strerror(errno));
+			return -errno;
+		}
+	}
+	return 0;
+}
+
+static int create_vm_fd(struct kvm_state *kvm)
+{
+	do {
+		kvm->vm_fd = ioctl(kvm->sys_fd, KVM_CREATE_VM, 0);
+	} while (kvm->vm_fd < 0 && errno == EINTR);
+	if (kvm->vm_fd < 0) {
+		log_error("KVM_CREATE_VM: %s", strerror(errno));
+		return -errno;
+	}
+	if (ioctl(kvm->vm_fd, KVM_SET_TSS_ADDR, KVM_TSS_ADDR) < 0) {
+		log_error("KVM_SET_TSS_ADDR: %s", strerror(errno));
+		return -errno;
+	}
+	uint64_t idmap = KVM_IDENTITY_MAP_ADDR;
+
+	if (ioctl(kvm->vm_fd, KVM_SET_IDENTITY_MAP_ADDR, &idmap) < 0) {
+		log_error("KVM_SET_IDENTITY_MAP_ADDR: %s", strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+static void kvm_destroy(struct vm *vm)
+{
+	struct kvm_state *kvm = kvm_of(vm);
+
+	if (!kvm)
+		return;
+	kvm_vcpus_destroy(kvm);
+	if (kvm->vm_fd >= 0)
+		close(kvm->vm_fd);
+	if (kvm->sys_fd >= 0)
+		close(kvm->sys_fd);
+	free(kvm->cpuid);
+	free(kvm);
+	vm->accel_priv = NULL;
+}
+
+static int kvm_init(struct vm *vm)
+{
+	struct kvm_state *kvm;
+	int ret = -ENOMEM;
+
+	kvm = calloc(1, sizeof(*kvm));
+	if (!kvm) {
+		log_error("out of memory");
+		return -ENOMEM;
+	}
+	kvm->vm_fd = -1;
+	vm->accel_priv = kvm;
+	kvm->sys_fd = open_dev_kvm();
+	if (kvm->sys_fd < 0) {
+		ret = -ENODEV;
+		goto err;
+	}
+	ret = check_kvm_api(kvm->sys_fd);
+	if (ret)
+		goto err;
+	kvm->run_size = ioctl(kvm->sys_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (kvm->run_size < (int)sizeof(struct kvm_run)) {
+		log_error("KVM_GET_VCPU_MMAP_SIZE: %s", strerror(errno));
+		ret = -ENOTSUP;
+		goto err;
+	}
+	kvm->cpuid = get_supported_cpuid(kvm->sys_fd);
+	if (!kvm->cpuid) {
+		log_error("KVM_GET_SUPPORTED_CPUID: %s", strerror(errno));
+		ret = -ENOTSUP;
+		goto err;
+	}
+	kvm->host_is_pvm = host_kvm_is_pvm();
+	ret = create_vm_fd(kvm);
+	if (ret)
+		goto err;
+	ret = create_irqchip(kvm, vm);
+	if (ret)
+		goto err;
+	ret = map_guest_ram(kvm, vm->mem);
+	if (ret)
+		goto err;
+	return 0;
+err:
+	kvm_destroy(vm);
+	return ret;
+}
+
+static void kvm_set_irq(struct vm *vm, unsigned int gsi, int level)
+{
+	struct kvm_irq_level irq = { .irq = gsi, .level = level };
+
+	if (ioctl(kvm_of(vm)->vm_fd, KVM_IRQ_LINE, &irq) < 0)
+		log_guest_error_once("KVM_IRQ_LINE %u: %s", gsi, strerror(errno));
+}
+
+static int kvm_send_msi(struct vm *vm, uint64_t addr, uint32_t data)
+{
+	struct kvm_msi msi = {
+		.address_lo = (uint32_t)addr,
+		.address_hi = (uint32_t)(addr >> 32),
+		.data = data,
+	};
+
+	if (ioctl(kvm_of(vm)->vm_fd, KVM_SIGNAL_MSI, &msi) < 0)
+		return -errno;
+	return 0;
+}
+
+static int kvm_start(struct vm *vm)
+{
+	struct kvm_state *kvm = kvm_of(vm);
+	static bool said_pvm;
+
+	if (kvm->host_is_pvm && !said_pvm) {
+		said_pvm = true;
+		log_info("note: this host's KVM is kvm_pvm, which emulates guest "
+			 "kernel-mode code (about 1M instructions/s): kernel "
+			 "boots take minutes here, user mode runs at full speed");
+	}
+	return kvm_vcpus_start(vm, kvm);
+}
+
+static void kvm_stop(struct vm *vm)
+{
+	struct kvm_state *kvm = kvm_of(vm);
+
+	if (kvm)
+		kvm_vcpus_stop(kvm);
+}
+
+const struct accel_ops kvm_accel_ops = {
+	.name = "kvm",
+	.help = "Linux KVM: guest code runs on the host CPU (default)",
+	.kind = ACCEL_KVM,
+	.has_irqchip = kvm_has_irqchip,
+	.init = kvm_init,
+	.start = kvm_start,
+	.stop = kvm_stop,
+	.destroy = kvm_destroy,
+	.set_irq = kvm_set_irq,
+	.send_msi = kvm_send_msi,
+};

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: MIT
+/*
+ * kvmrun: parse the command line, build the VM, run it until the guest or
+ * the user ends it.  A guest reset rebuilds the VM on the same RAM.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "memory.h"
+#include "options.h"
+#include "util/event.h"
+#include "util/log.h"
+#include "vm.h"
+
+static int sig_fd = -1;
+
+static void on_signal(void *opaque, uint32_t events)
+{
+	struct signalfd_siginfo si;
+
+	if (read(sig_fd, &si, sizeof(si)) != sizeof(si))
+		return;
+	log_info("terminated by signal %s", sigabbrev_np(si.ssi_signo) ?
+		 sigabbrev_np(si.ssi_signo) : "?");
+	if (current_vm)
+		vm_request_exit(current_vm, 0);
+	else
+		exit(0);
+}
+
+/* SIGINT/SIGTERM/SIGHUP arrive through the event loop, on the main thread. */
+static int setup_signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	if (pthread_sigmask(SIG_BLOCK, &set, NULL))
+		return -EINVAL;
+	sig_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sig_fd < 0)
+		return -errno;
+	/* A closed stdout must not kill us mid-guest. */
+	signal(SIGPIPE, SIG_IGN);
+	return event_add(sig_fd, EPOLLIN, on_signal, NULL);
+}
+
+int main(int argc, char **argv)
+{
+	static struct vm_config cfg;
+	struct guest_mem mem;
+	struct vm *vm;
+	int ret, status;
+
+	ret = options_parse(argc, argv, &cfg);
+	if (ret == OPTIONS_EXIT_OK)
+		return 0;
+	if (ret < 0)
+		return KVMRUN_EXIT_SETUP;
+
+	ret = event_loop_init();
+	if (ret)
+		die("event loop: %s", strerror(-ret));
+	ret = setup_signals();
+	if (ret)
+		die("signals: %s", strerror(-ret));
+	ret = guest_mem_init(&mem, cfg.ram_size);
+	if (ret)
+		die("-m %llu MiB: cannot map guest RAM: %s — try a smaller -m",
+		    (unsigned long long)(cfg.ram_size >> 20), strerror(-ret));
+
+	do {
+		vm = vm_create(&cfg, &mem);
+		if (!vm)
+			exit(KVMRUN_EXIT_SETUP);
+		status = vm_run(vm);
+		vm_destroy(vm);
+		if (status == VM_RUN_RESET)
+			log_debug("guest reset: rebuilding the VM");
+	} while (status == VM_RUN_RESET);
+
+	guest_mem_free(&mem);
+	event_loop_fini();
+	return status;
+}

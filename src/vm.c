@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: MIT
+/*
+ * VM lifecycle.  A VM is built whole by vm_create() and torn down whole by
+ * vm_destroy(); a guest reset is a teardown and a rebuild on the same RAM
+ * (main.c loops), so every device starts from its power-on state without
+ * each needing a reset path of its own.
+ */
+#include "vm.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "accel/accel.h"
+#include "device.h"
+#include "util/event.h"
+#include "util/log.h"
+#include "x86/boot.h"
+
+struct vm *current_vm;
+
+void vm_wake(struct vm *vm)
+{
+	uint64_t one = 1;
+
+	if (write(vm->wake_fd, &one, sizeof(one)) < 0)
+		event_loop_kick();
+}
+
+/* The first request wins: a reset after a debug-exit must not undo it. */
+static void vm_request(struct vm *vm, int req, int status)
+{
+	int none = VM_REQ_NONE;
+
+	atomic_store(&vm->exit_status, status);
+	if (atomic_compare_exchange_strong(&vm->request, &none, req))
+		vm_wake(vm);
+}
+
+void vm_request_exit(struct vm *vm, int status)
+{
+	vm_request(vm, VM_REQ_EXIT, status);
+}
+
+void vm_request_poweroff(struct vm *vm)
+{
+	vm_request(vm, VM_REQ_EXIT, 0);
+}
+
+void vm_request_reset(struct vm *vm)
+{
+	if (vm->cfg->no_reboot) {
+		log_debug("guest reset with -no-reboot: exiting");
+		vm_request(vm, VM_REQ_EXIT, 0);
+		return;
+	}
+	vm_request(vm, VM_REQ_RESET, 0);
+}
+
+void vm_set_irq(struct vm *vm, unsigned int gsi, int level)
+{
+	if (vm->irq_intercept) {
+		vm->irq_intercept(vm->irq_intercept_opaque, gsi, level);
+		return;
+	}
+	if (vm->user_irqchip) {
+		if (vm->irqchip.set_irq)
+			vm->irqchip.set_irq(vm->irqchip.opaque, gsi, level);
+		return;
+	}
+	vm->accel->set_irq(vm, gsi, level);
+}
+
+void vm_pulse_irq(struct vm *vm, unsigned int gsi)
+{
+	vm_set_irq(vm, gsi, 1);
+	vm_set_irq(vm, gsi, 0);
+}
+
+int vm_send_msi(struct vm *vm, uint64_t addr, uint32_t data)
+{
+	if (!vm->accel->send_msi)
+		return -ENOTSUP;
+	return vm->accel->send_msi(vm, addr, data);
+}
+
+static void drain_wake(void *opaque, uint32_t events)
+{
+	struct vm *vm = opaque;
+	uint64_t v;
+
+	if (read(vm->wake_fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+		log_debug("wake fd: %s", strerror(errno));
+}
+
+struct vm *vm_create(const struct vm_config *cfg, struct guest_mem *mem)
+{
+	struct vm *vm;
+	int ret;
+
+	vm = calloc(1, sizeof(*vm));
+	if (!vm) {
+		log_error("out of memory");
+		return NULL;
+	}
+	vm->cfg = cfg;
+	vm->mem = mem;
+	vm->ncpus = cfg->ncpus;
+	vm->accel = accel_by_kind(cfg->accel);
+	vm->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (vm->wake_fd < 0) {
+		log_error("eventfd: %s", strerror(errno));
+		goto err_free;
+	}
+	if (event_add(vm->wake_fd, EPOLLIN, drain_wake, vm))
+		goto err_wake;
+	current_vm = vm;
+	vm->user_irqchip = !vm->accel->has_irqchip(vm);
+	ret = vm->accel->init(vm);
+	if (ret)
+		goto err_event;
+	ret = devices_realize(vm);
+	if (ret)
+		goto err_accel;
+	if (cfg->kernel) {
+		ret = x86_load_kernel(vm);
+		if (ret)
+			goto err_devices;
+	}
+	return vm;
+
+err_devices:
+	devices_teardown(vm);
+err_accel:
+	vm->accel->destroy(vm);
+err_event:
+	event_del(vm->wake_fd);
+	current_vm = NULL;
+err_wake:
+	close(vm->wake_fd);
+err_free:
+	free(vm);
+	return NULL;
+}
+
+int vm_run(struct vm *vm)
+{
+	int ret, req;
+
+	ret = vm->accel->start(vm);
+	if (ret) {
+		vm->accel->stop(vm);
+		return KVMRUN_EXIT_SETUP;
+	}
+	while ((req = atomic_load(&vm->request)) == VM_REQ_NONE) {
+		ret = event_loop_run_once(-1);
+		if (ret < 0) {
+			log_error("event loop: %s", strerror(-ret));
+			vm_request_exit(vm, KVMRUN_EXIT_GUEST_FATAL);
+		}
+	}
+	vm->accel->stop(vm);
+	if (req == VM_REQ_RESET)
+		return VM_RUN_RESET;
+	return atomic_load(&vm->exit_status);
+}
+
+void vm_destroy(struct vm *vm)
+{
+	if (!vm)
+		return;
+	devices_teardown(vm);
+	vm->accel->destroy(vm);
+	bus_clear(&pio_bus);
+	bus_clear(&mmio_bus);
+	event_del(vm->wake_fd);
+	close(vm->wake_fd);
+	if (current_vm == vm)
+		current_vm = NULL;
+	free(vm);
+}
