@@ -73,6 +73,31 @@ check-qtest: $(BUILD)/kvmrun-san
 check-guest: $(BUILD)/kvmrun-san guests
 	@$(PYTHON) -m pytest -q -p no:cacheprovider tests/guest
 
+# The test Linux guest: Debian's cloud kernel and busybox-static, cached in
+# $(BUILD)/guest-kit (scripts/guest-kit.sh).
+KIT	:= $(BUILD)/guest-kit
+RUN_MEM	?= 256M
+RUN_SMP	?= 2
+RUN_APPEND ?= console=ttyS0 nopv panic=-1
+
+guest-kit: deps
+	@scripts/guest-kit.sh $(BUILD)
+
+# Boots the test Linux to an interactive shell on the serial console.
+# Ctrl-A x quits.
+run: deps
+	@$(MAKE) --no-print-directory $(BUILD)/kvmrun
+	@scripts/guest-kit.sh $(BUILD)
+	$(BUILD)/kvmrun -m $(RUN_MEM) -smp $(RUN_SMP) -nographic \
+		-kernel $(KIT)/vmlinux -initrd $(KIT)/initramfs.cpio.gz \
+		-append "$(RUN_APPEND)"
+
+# Level 4: real Linux under KVM (slow on hosts whose KVM emulates kernel code).
+check-linux: deps
+	@$(MAKE) --no-print-directory $(BUILD)/kvmrun
+	@scripts/guest-kit.sh $(BUILD)
+	@$(PYTHON) -m pytest -q -s -p no:cacheprovider tests/linux
+
 clean:
 	rm -rf $(BUILD)
 
