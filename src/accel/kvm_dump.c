@@ -6,8 +6,10 @@
 #include <sys/ioctl.h>
 
 #include "accel/kvm_internal.h"
+#include "accel/kvm_regs.h"
 #include "util/log.h"
 #include "vm.h"
+#include "x86/insn/insn.h"
 
 int kvm_read_virt(struct kvm_vcpu *v, uint64_t la, void *buf, unsigned int len)
 {
@@ -57,6 +59,15 @@ static void dump_code(struct kvm_vcpu *v, const struct kvm_regs *r,
 		log_info("  code at %016llx: (not mapped)", (unsigned long long)la);
 	else
 		log_info("  code at %016llx: %s", (unsigned long long)la, hex);
+	if (n > 0) {
+		struct x86_cpu_state cpu;
+		char text[160];
+
+		kvm_regs_to_cpu(r, s, &cpu);
+		x86_insn_format_bytes(code, n, x86_cpu_code_size(&cpu), text,
+				      sizeof(text));
+		log_info("  instruction: %s", text);
+	}
 }
 
 void kvm_dump_vcpu(struct kvm_vcpu *v, const char *why)

@@ -1,15 +1,236 @@
 // SPDX-License-Identifier: MIT
 /*
- * Completing instructions the host's KVM cannot emulate: sync the vCPU into
- * a struct x86_cpu_state, run one instruction through the interpreter
- * (x86/insn/), write the state back and inject any exception.
+ * Completing instructions the host's KVM cannot emulate (HOST.md: int3 in
+ * 64-bit ring 0, lock cmpxchg16b, the XSAVE family, movbe, invpcid, ...):
+ * sync the vCPU into a struct x86_cpu_state, run one instruction through
+ * the interpreter (x86/insn/), write the state back and inject any
+ * exception.  Guest memory is reached through KVM_TRANSLATE and the checked
+ * gpa->hva helper; MMIO operands are not completed (the VM stops).
  */
 #include <errno.h>
+#include <string.h>
+#include <sys/ioctl.h>
 
 #include "accel/kvm_internal.h"
+#include "accel/kvm_regs.h"
+#include "util/log.h"
+#include "vm.h"
+#include "x86/insn/insn.h"
+
+#define X86_CR4_PGE_BIT (1ULL << 7)
+
+/* The host address of [la, la + len), which stays inside one page. */
+static int translate(struct kvm_vcpu *v, uint64_t la, unsigned int len,
+		     unsigned int access, void **hva)
+{
+	struct kvm_translation tr = { .linear_address = la };
+
+	if (ioctl(v->fd, KVM_TRANSLATE, &tr) < 0 || !tr.valid)
+		return -EFAULT;
+	if ((access & INSN_ACC_USER) && !tr.usermode)
+		return -EACCES;
+	if ((access & INSN_ACC_WRITE) && !tr.writeable)
+		return -EACCES;
+	*hva = gpa_to_hva(v->vm->mem, tr.physical_address, len);
+	return *hva ? 0 : -EIO;		/* MMIO or outside RAM */
+}
+
+static int env_read(void *opaque, uint64_t la, void *buf, unsigned int len,
+		    unsigned int access)
+{
+	void *hva;
+	int ret = translate(opaque, la, len, access, &hva);
+
+	if (!ret)
+		memcpy(buf, hva, len);
+	return ret;
+}
+
+static int env_write(void *opaque, uint64_t la, const void *buf,
+		     unsigned int len, unsigned int access)
+{
+	void *hva;
+	int ret = translate(opaque, la, len, access | INSN_ACC_WRITE, &hva);
+
+	if (!ret)
+		memcpy(hva, buf, len);
+	return ret;
+}
+
+/* Other vCPUs run concurrently: the exchange must be atomic on host memory. */
+static int cmpxchg16(void *hva, void *old, const void *new_val)
+{
+	uint64_t *o = old;
+	const uint64_t *n = new_val;
+	uint8_t ok;
+
+	__asm__ volatile("lock cmpxchg16b %1\n\tsetz %0"
+			 : "=q"(ok), "+m"(*(__int128 *)hva), "+a"(o[0]), "+d"(o[1])
+			 : "b"(n[0]), "c"(n[1])
+			 : "memory", "cc");
+	return ok;
+}
+
+static int env_cmpxchg(void *opaque, uint64_t la, void *old,
+		       const void *new_val, unsigned int len,
+		       unsigned int access)
+{
+	void *hva;
+	uint64_t n8;
+	int ret = translate(opaque, la, len, access | INSN_ACC_WRITE, &hva);
+
+	if (ret)
+		return ret;
+	if (len == 16) {
+		if ((uintptr_t)hva & 15)
+			return -EINVAL;
+		return cmpxchg16(hva, old, new_val);
+	}
+	if (len != 8)
+		return -EINVAL;
+	memcpy(&n8, new_val, 8);
+	return __atomic_compare_exchange_n((uint64_t *)hva, (uint64_t *)old,
+					   n8, false, __ATOMIC_SEQ_CST,
+					   __ATOMIC_SEQ_CST);
+}
+
+static int env_get_xsave(void *opaque, void *buf4096)
+{
+	struct kvm_vcpu *v = opaque;
+	struct kvm_xsave xs;
+
+	if (ioctl(v->fd, KVM_GET_XSAVE, &xs) < 0)
+		return -errno;
+	memcpy(buf4096, xs.region, 4096);
+	return 0;
+}
+
+static int env_set_xsave(void *opaque, const void *buf4096)
+{
+	struct kvm_vcpu *v = opaque;
+	struct kvm_xsave xs;
+
+	memcpy(xs.region, buf4096, 4096);
+	return ioctl(v->fd, KVM_SET_XSAVE, &xs) < 0 ? -errno : 0;
+}
+
+static int env_get_xcr0(void *opaque, uint64_t *xcr0)
+{
+	struct kvm_vcpu *v = opaque;
+	struct kvm_xcrs xcrs;
+
+	if (ioctl(v->fd, KVM_GET_XCRS, &xcrs) < 0)
+		return -errno;
+	for (uint32_t i = 0; i < xcrs.nr_xcrs && i < KVM_MAX_XCRS; i++) {
+		if (xcrs.xcrs[i].xcr == 0) {
+			*xcr0 = xcrs.xcrs[i].value;
+			return 0;
+		}
+	}
+	*xcr0 = 1;	/* x87 only: the architectural reset value */
+	return 0;
+}
+
+static int env_set_xcr0(void *opaque, uint64_t xcr0)
+{
+	struct kvm_vcpu *v = opaque;
+	struct kvm_xcrs xcrs = { .nr_xcrs = 1, .xcrs[0] = { .xcr = 0, .value = xcr0 } };
+
+	return ioctl(v->fd, KVM_SET_XCRS, &xcrs) < 0 ? -EINVAL : 0;
+}
+
+static int env_get_msr(void *opaque, uint32_t index, uint64_t *value)
+{
+	struct kvm_vcpu *v = opaque;
+	struct {
+		struct kvm_msrs hdr;
+		struct kvm_msr_entry e;
+	} m = { .hdr.nmsrs = 1, .e.index = index };
+
+	if (ioctl(v->fd, KVM_GET_MSRS, &m) != 1)
+		return -EIO;
+	*value = m.e.data;
+	return 0;
+}
+
+/*
+ * kvm_pvm shadows the guest page tables; toggling CR4.PGE through
+ * KVM_SET_SREGS resets its MMU context, the flush the guest asked for.
+ */
+static int env_flush_tlb(void *opaque, unsigned int type, uint64_t pcid,
+			 uint64_t la)
+{
+	struct kvm_vcpu *v = opaque;
+	struct kvm_sregs s;
+
+	if (ioctl(v->fd, KVM_GET_SREGS, &s) < 0)
+		return -errno;
+	s.cr4 ^= X86_CR4_PGE_BIT;
+	if (ioctl(v->fd, KVM_SET_SREGS, &s) < 0)
+		return -errno;
+	s.cr4 ^= X86_CR4_PGE_BIT;
+	return ioctl(v->fd, KVM_SET_SREGS, &s) < 0 ? -errno : 0;
+}
+
+static int inject(struct kvm_vcpu *v, const struct insn_exception *exc,
+		  struct kvm_sregs *sregs)
+{
+	struct kvm_vcpu_events ev;
+
+	if (ioctl(v->fd, KVM_GET_VCPU_EVENTS, &ev) < 0)
+		return -errno;
+	ev.flags = 0;
+	if (exc->kind == INSN_EXC_SOFT_INTERRUPT) {
+		ev.interrupt.injected = 1;
+		ev.interrupt.nr = exc->vector;
+		ev.interrupt.soft = 1;
+	} else {
+		ev.exception.injected = 1;
+		ev.exception.nr = exc->vector;
+		ev.exception.has_error_code = exc->has_error_code;
+		ev.exception.error_code = exc->error_code;
+		if (exc->vector == 14) {
+			sregs->cr2 = exc->cr2;
+			if (ioctl(v->fd, KVM_SET_SREGS, sregs) < 0)
+				return -errno;
+		}
+	}
+	return ioctl(v->fd, KVM_SET_VCPU_EVENTS, &ev) < 0 ? -errno : 0;
+}
 
 int kvm_complete_insn(struct kvm_vcpu *v)
 {
-	/* Filled in once x86/insn/ lands. */
-	return -ENOTSUP;
+	const struct insn_env env = {
+		.opaque = v,
+		.read = env_read,
+		.write = env_write,
+		.cmpxchg = env_cmpxchg,
+		.get_xsave = env_get_xsave,
+		.set_xsave = env_set_xsave,
+		.get_xcr0 = env_get_xcr0,
+		.set_xcr0 = env_set_xcr0,
+		.get_msr = env_get_msr,
+		.flush_tlb = env_flush_tlb,
+	};
+	struct x86_cpu_state cpu;
+	struct insn_exception exc;
+	struct x86_insn insn;
+	struct kvm_regs regs;
+	struct kvm_sregs sregs;
+	enum insn_result r;
+
+	if (ioctl(v->fd, KVM_GET_REGS, &regs) < 0 ||
+	    ioctl(v->fd, KVM_GET_SREGS, &sregs) < 0)
+		return -errno;
+	kvm_regs_to_cpu(&regs, &sregs, &cpu);
+	r = x86_insn_step(&cpu, &env, &exc, &insn);
+	if (r == INSN_UNSUPPORTED)
+		return -ENOTSUP;
+	/* Only the general registers, RIP and RFLAGS change here. */
+	kvm_regs_from_cpu(&cpu, &regs, &sregs);
+	if (ioctl(v->fd, KVM_SET_REGS, &regs) < 0)
+		return -errno;
+	if (r == INSN_EXCEPTION)
+		return inject(v, &exc, &sregs);
+	return 0;
 }
