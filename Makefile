@@ -98,6 +98,15 @@ check-linux: deps
 	@scripts/guest-kit.sh $(BUILD)
 	@$(PYTHON) -m pytest -q -s -p no:cacheprovider tests/linux
 
+$(BUILD)/bench/pio_floor: bench/pio_floor.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -Wall -Wextra -Werror -o $@ $<
+
+# Side-by-side benchmarks against QEMU and the raw KVM floor (not tests).
+bench: deps
+	@$(MAKE) --no-print-directory $(BUILD)/kvmrun guests $(BUILD)/bench/pio_floor
+	@$(PYTHON) bench/run.py
+
 clean:
 	rm -rf $(BUILD)
 
