@@ -359,6 +359,9 @@ main() {
 		say "up to date ($KIT)"
 		return 0
 	fi
+	# Left by a run that was killed outright; we hold the lock, so no
+	# other run is using them.
+	rm -rf "$BUILD_DIR"/guest-kit.tmp.* "$KIT.old"
 	trap cleanup EXIT
 	trap 'exit 130' INT TERM HUP
 	TMP=$(mktemp -d "$BUILD_DIR/guest-kit.tmp.XXXXXX")
