@@ -30,6 +30,10 @@ enum irqchip_mode {
 struct vm_config {
 	uint64_t ram_size;
 	unsigned int ncpus;
+	/* -smp topology: smp_sockets * smp_cores * smp_threads == ncpus */
+	unsigned int smp_sockets;
+	unsigned int smp_cores;
+	unsigned int smp_threads;
 	const char *kernel;
 	const char *initrd;
 	const char *append;
