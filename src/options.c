@@ -33,10 +33,10 @@
 #define RAM_MIN (2ULL << 20)
 #define RAM_MAX (1ULL << 40)
 #define RAM_ALIGN 8192ULL		/* QEMU rounds -m up to 8 KiB */
-#define DEBUG_EXIT_IOBASE 0x501		/* QEMU's isa-debug-exit defaults */
+#define DEBUG_EXIT_IOBASE 0x501	/* QEMU's isa-debug-exit defaults */
 #define DEBUG_EXIT_IOSIZE 0x02
 #define IO_PORTS 0x10000ULL
-#define VALUE_MAX 256			/* longest property value we copy */
+#define VALUE_MAX 256		/* longest property value we copy */
 
 struct parse_state {
 	struct vm_config *cfg;
@@ -64,7 +64,7 @@ struct subopt {
 
 struct subopt_iter {
 	const char *p;
-	const char *implied;		/* key of a first item without '=' */
+	const char *implied;	/* key of a first item without '=' */
 	bool first;
 };
 
@@ -86,7 +86,7 @@ static bool subopt_next(struct subopt_iter *it, struct subopt *so)
 		if (*end == ',') {
 			if (end[1] != ',')
 				break;
-			end++;		/* ",," is a comma inside the item */
+			end++;	/* ",," is a comma inside the item */
 		} else if (*end == '=' && !eq) {
 			eq = end;
 		}
@@ -257,7 +257,7 @@ int options_parse_size(const char *s, uint64_t *bytes)
 	}
 	if (*s == '.') {
 		has_frac = true;
-		/* Digits past the 18th cannot change a byte count below 2^64. */
+		/* Digits past the 18th cannot change a count below 2^64. */
 		for (s++; is_digit(*s); s++) {
 			if (scale < 1000000000000000000ULL) {
 				frac = frac * 10 + (unsigned int)(*s - '0');
@@ -1218,7 +1218,7 @@ static int options_finish(struct parse_state *st)
 			return -EINVAL;
 		}
 	}
-	/* As QEMU: -nodefaults leaves no serial port unless one is asked for. */
+	/* As QEMU: -nodefaults leaves no serial port unless asked for. */
 	if (cfg->nodefaults && !st->serial_given)
 		cfg->serial = SERIAL_NONE;
 	return 0;

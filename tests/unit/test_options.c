@@ -531,7 +531,8 @@ static void test_device(void)
 	    "iobase=9999", "I/O port space");
 	ERR((K, "-device", "isa-debug-exit,iobase=0xffff,iosize=2"),
 	    "-device", "ports 0xffff to 0x10000", "past 0xffff");
-	ERR((K, "-device", "isa-debug-exit,iosize=0"), "iosize=0", "at least one");
+	ERR((K, "-device", "isa-debug-exit,iosize=0"), "iosize=0",
+	    "at least one");
 	ERR((K, "-device", "isa-debug-exit,iosize=0x10000"), "iosize=0x10000");
 	ERR((K, "-device", "isa-debug-exit", "-device", "isa-debug-exit"),
 	    "-device isa-debug-exit", "second isa-debug-exit");
@@ -639,7 +640,8 @@ static void test_qtest(void)
 		CHECK_STR(cfg.qtest_chardev, "unix:/tmp/q,server=on,wait=off");
 		CHECK_STR(cfg.qtest_log, "/dev/null");
 	}
-	OK(&cfg, "-machine", "accel=qtest", "-qtest", "unix:/tmp/q,server,nowait");
+	OK(&cfg, "-machine", "accel=qtest", "-qtest",
+	   "unix:/tmp/q,server,nowait");
 	OK(&cfg, K, "-qtest", "unix:/tmp/q");
 
 	ERR(("-qtest", "tcp:localhost:4444"), "-qtest tcp:localhost:4444",
