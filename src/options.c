@@ -335,7 +335,7 @@ static const char *const usage_text =
 "Boot options (Linux bzImage, PVH ELF vmlinux, multiboot ELF):\n"
 "-kernel file            the kernel to boot (needed with -accel kvm)\n"
 "-append cmdline         the kernel command line\n"
-"-initrd file            the initial RAM disk (multiboot: its modules)\n"
+"-initrd file            the initial RAM disk (multiboot: the one module)\n"
 "-no-reboot              exit instead of rebooting when the guest resets\n"
 "\n"
 "Character device options:\n"
