@@ -577,6 +577,23 @@ static void dsdt_com1(struct aml *a)
 	aml_pkg_end(a, dev);
 }
 
+/* QEMU0002: how Linux's qemu_fw_cfg driver finds the ports. */
+static void dsdt_fw_cfg(struct aml *a)
+{
+	uint8_t res[16];
+	size_t n = 0, dev;
+
+	dev = aml_device_begin(a, "FWCF");
+	aml_byte(a, AML_NAME);
+	aml_name(a, "_HID");
+	aml_string(a, "QEMU0002");
+	/* Present and working, but not for a user interface to show. */
+	aml_name_integer(a, "_STA", 0x0b);
+	n += res_io(res + n, 0x510, 1, 0x0c);
+	aml_name_resources(a, "_CRS", res, n);
+	aml_pkg_end(a, dev);
+}
+
 /* Processor devices, so the OS's processor driver can match MADT UIDs. */
 static void dsdt_cpus(struct aml *a, unsigned int ncpus)
 {
@@ -627,6 +644,8 @@ int acpi_build_dsdt(uint8_t *buf, size_t len, const struct acpi_machine *m)
 	dsdt_pci0(&a);
 	if (m->com1)
 		dsdt_com1(&a);
+	if (m->fw_cfg)
+		dsdt_fw_cfg(&a);
 	dsdt_cpus(&a, m->ncpus);
 	aml_pkg_end(&a, sb);
 	if (a.overflow)
@@ -693,6 +712,7 @@ static int acpi_tables_write(struct vm *vm)
 		.ncpus = vm->ncpus,
 		/* Describe what the devices realized, not what was asked. */
 		.com1 = bus_find(&pio_bus, 0x3f8) != NULL,
+		.fw_cfg = bus_find(&pio_bus, FW_CFG_PORT_SEL) != NULL,
 	};
 	struct acpi_layout lay;
 	uint8_t *area;

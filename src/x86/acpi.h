@@ -133,6 +133,7 @@ int acpi_build_facs(uint8_t *buf, size_t len);
 struct acpi_machine {
 	unsigned int ncpus;	/* 1..255: APIC IDs and processor UIDs 0..n-1 */
 	bool com1;		/* a 16550 at 0x3F8, IRQ 4 */
+	bool fw_cfg;		/* QEMU's fw_cfg at 0x510-0x51B */
 };
 
 int acpi_build_dsdt(uint8_t *buf, size_t len, const struct acpi_machine *m);

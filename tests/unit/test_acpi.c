@@ -54,7 +54,8 @@ static const uint8_t *table_at(uint64_t gpa, const char *sig)
 
 static int build(unsigned int ncpus, bool com1, struct acpi_layout *lay)
 {
-	struct acpi_machine m = { .ncpus = ncpus, .com1 = com1 };
+	/* fw_cfg goes with COM1 here: both on, or both off. */
+	struct acpi_machine m = { .ncpus = ncpus, .com1 = com1, .fw_cfg = com1 };
 
 	memset(area, 0xa5, sizeof(area));
 	return acpi_build_tables(area, sizeof(area), BASE, &m, lay);
@@ -152,7 +153,7 @@ static void test_layout_and_checksums(void)
 	CHECK_EQ(end, BASE + lay.size);
 
 	/* Too small an area fails cleanly at every step. */
-	struct acpi_machine m = { .ncpus = 4, .com1 = true };
+	struct acpi_machine m = { .ncpus = 4, .com1 = true, .fw_cfg = true };
 
 	for (size_t len = 0; len < (size_t)n; len += 7)
 		CHECK_EQ(acpi_build_tables(area, len, BASE, &m, NULL), -ENOSPC);
@@ -355,6 +356,10 @@ static void check_dsdt(unsigned int ncpus, bool com1)
 	static const uint8_t cf8[] = { 0x47, 0x01, 0xf8, 0x0c, 0xf8, 0x0c, 0x01, 0x08 };
 	static const uint8_t com_io[] = { 0x47, 0x01, 0xf8, 0x03, 0xf8, 0x03, 0x00,
 					  0x08, 0x22, 0x10, 0x00, 0x79, 0x00 };
+	static const uint8_t fwcf_hid[] = { 0x08, '_', 'H', 'I', 'D', 0x0d,
+					    'Q', 'E', 'M', 'U', '0', '0', '0', '2', 0 };
+	static const uint8_t fwcf_io[] = { 0x47, 0x01, 0x10, 0x05, 0x10, 0x05,
+					   0x01, 0x0c, 0x79, 0x00 };
 	struct acpi_layout lay;
 	const uint8_t *t, *p, *body;
 	uint32_t len, n;
@@ -374,6 +379,8 @@ static void check_dsdt(unsigned int ncpus, bool com1)
 	CHECK(find(t, len, cf8, sizeof(cf8)) != NULL);
 	CHECK((find(t, len, com_hid, sizeof(com_hid)) != NULL) == com1);
 	CHECK((find(t, len, com_io, sizeof(com_io)) != NULL) == com1);
+	CHECK((find(t, len, fwcf_hid, sizeof(fwcf_hid)) != NULL) == com1);
+	CHECK((find(t, len, fwcf_io, sizeof(fwcf_io)) != NULL) == com1);
 
 	/* After \_S5_, one Scope (\_SB_) whose PkgLength ends the table. */
 	p = body + sizeof(s5);
@@ -478,6 +485,7 @@ static void test_device(void)
 	CHECK_EQ(guest_mem_init(&mem, cfg.ram_size), 0);
 	vm.mem = &mem;
 	CHECK_EQ(bus_register(&pio_bus, 0x3f8, 8, dummy_io, NULL, "com1"), 0);
+	CHECK_EQ(bus_register(&pio_bus, 0x510, 2, dummy_io, NULL, "fw_cfg"), 0);
 	CHECK_EQ(acpi_tables_device.order, DEVICE_ORDER_FIRMWARE);
 	CHECK_EQ(acpi_tables_device.realize(&vm), 0);
 	CHECK_EQ(vm.rsdp_gpa, LAYOUT_ACPI);
@@ -496,6 +504,7 @@ static void test_device(void)
 
 			dsdt = gpa_to_hva(&mem, le64(fadt + FADT_X_DSDT), len);
 			CHECK(dsdt && find(dsdt, len, com_hid, sizeof(com_hid)));
+			CHECK(dsdt && find(dsdt, len, "QEMU0002", 8));
 		}
 	}
 	/* A guest that scribbled on the tables gets them back on reset. */
@@ -505,6 +514,7 @@ static void test_device(void)
 	acpi_tables_device.teardown(&vm);
 	CHECK_EQ(vm.rsdp_gpa, 0);
 	bus_unregister(&pio_bus, 0x3f8);
+	bus_unregister(&pio_bus, 0x510);
 	guest_mem_free(&mem);
 
 	/* Less than 1 MiB of RAM leaves no room at 0xE0000: a clear error. */
