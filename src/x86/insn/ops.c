@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Integer and system instructions the executor completes: software
+ * interrupts, #UD opcodes, cmpxchg8b/16b, movbe, crc32, invpcid, rdtscp and
+ * rdpid.  Each handler checks everything that can fault before it changes
+ * any register, so a fault leaves the state as it was.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "x86/insn/exec.h"
+
+#define MSR_IA32_TSC 0x10
+#define MSR_IA32_TSC_AUX 0xc0000103u
+
+#define X86_RFLAGS_IOPL_SHIFT 12
+
+/* ---- Software interrupts and #UD ---------------------------------------- */
+
+enum insn_result op_int3(struct insn_ctx *ctx)
+{
+	return insn_trap(ctx, X86_EXC_BP, INSN_EXC_SOFT_EXCEPTION);
+}
+
+enum insn_result op_int(struct insn_ctx *ctx)
+{
+	const struct x86_cpu_state *cpu = ctx->cpu;
+	unsigned int iopl = (cpu->rflags & X86_RFLAGS_IOPL) >>
+			    X86_RFLAGS_IOPL_SHIFT;
+
+	/* In virtual-8086 mode int n is IOPL-sensitive (no VME here). */
+	if ((cpu->rflags & X86_RFLAGS_VM) && iopl < 3)
+		return insn_gp0(ctx);
+	return insn_trap(ctx, (unsigned int)(ctx->insn->imm & 0xff),
+			 INSN_EXC_SOFT_INTERRUPT);
+}
+
+enum insn_result op_into(struct insn_ctx *ctx)
+{
+	/* The decoder already made into #UD in 64-bit mode. */
+	if (!(ctx->cpu->rflags & X86_RFLAGS_OF))
+		return INSN_DONE;
+	return insn_trap(ctx, X86_EXC_OF, INSN_EXC_SOFT_EXCEPTION);
+}
+
+enum insn_result op_int1(struct insn_ctx *ctx)
+{
+	return insn_trap(ctx, X86_EXC_DB, INSN_EXC_DEBUG_TRAP);
+}
+
+enum insn_result op_ud(struct insn_ctx *ctx)
+{
+	return insn_ud(ctx);
+}
+
+/* ---- cmpxchg8b / cmpxchg16b --------------------------------------------- */
+
+static void put_le64(uint8_t *p, uint64_t v)
+{
+	unsigned int i;
+
+	for (i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint64_t get_le(const uint8_t *p, unsigned int len)
+{
+	uint64_t v = 0;
+	unsigned int i;
+
+	for (i = 0; i < len; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+enum insn_result op_cmpxchg8b(struct insn_ctx *ctx)
+{
+	const struct insn_env *env = ctx->env;
+	struct x86_cpu_state *cpu = ctx->cpu;
+	bool wide = ctx->insn->opsize == 8;	/* REX.W: cmpxchg16b */
+	unsigned int len = wide ? 16 : 8;
+	unsigned int access = insn_access(ctx, true);
+	uint8_t old[16], new_val[16];
+	enum insn_result r;
+	uint64_t la;
+	int ret;
+
+	if (wide && !insn_has_feature(ctx, FEAT_CX16))
+		return insn_ud(ctx);
+	r = insn_mem_addr(ctx, len, true, &la);
+	if (r)
+		return r;
+	if (wide && (la & 15))
+		return insn_gp0(ctx);
+	/* A split-lock cmpxchg8b over two pages cannot be made atomic here. */
+	if ((la & 4095) + len > 4096 || !env->cmpxchg)
+		return INSN_UNSUPPORTED;
+
+	if (wide) {
+		put_le64(old, cpu->gpr[R_RAX]);
+		put_le64(old + 8, cpu->gpr[R_RDX]);
+		put_le64(new_val, cpu->gpr[R_RBX]);
+		put_le64(new_val + 8, cpu->gpr[R_RCX]);
+	} else {
+		put_le64(old, (cpu->gpr[R_RAX] & 0xffffffffu) |
+			      (cpu->gpr[R_RDX] << 32));
+		put_le64(new_val, (cpu->gpr[R_RBX] & 0xffffffffu) |
+				  (cpu->gpr[R_RCX] << 32));
+	}
+	ret = env->cmpxchg(env->opaque, la, old, new_val, len, access);
+	if (ret < 0)
+		return insn_env_error(ctx, ret, la, access);
+	if (ret == 1) {
+		cpu->rflags |= X86_RFLAGS_ZF;
+		return INSN_DONE;
+	}
+	cpu->rflags &= ~X86_RFLAGS_ZF;
+	if (wide) {
+		cpu->gpr[R_RAX] = get_le(old, 8);
+		cpu->gpr[R_RDX] = get_le(old + 8, 8);
+	} else {
+		insn_gpr_write(ctx, R_RAX, 4, get_le(old, 4));
+		insn_gpr_write(ctx, R_RDX, 4, get_le(old + 4, 4));
+	}
+	return INSN_DONE;
+}
+
+/* ---- movbe, crc32 -------------------------------------------------------- */
+
+static uint64_t byte_swap(uint64_t v, unsigned int size)
+{
+	switch (size) {
+	case 2:
+		return __builtin_bswap16((uint16_t)v);
+	case 4:
+		return __builtin_bswap32((uint32_t)v);
+	default:
+		return __builtin_bswap64(v);
+	}
+}
+
+enum insn_result op_movbe(struct insn_ctx *ctx)
+{
+	const struct x86_insn *in = ctx->insn;
+	unsigned int size = in->opsize;
+	bool store = in->opcode == 0xf1;
+	uint8_t buf[8];
+	enum insn_result r;
+	uint64_t la, v;
+
+	if (!insn_has_feature(ctx, FEAT_MOVBE))
+		return insn_ud(ctx);
+	r = insn_mem_addr(ctx, size, store, &la);
+	if (r)
+		return r;
+	if (store) {
+		v = byte_swap(insn_gpr_read(ctx, in->reg, size), size);
+		put_le64(buf, v);
+		return insn_write(ctx, la, buf, size);
+	}
+	r = insn_read(ctx, la, buf, size);
+	if (r)
+		return r;
+	insn_gpr_write(ctx, in->reg, size, byte_swap(get_le(buf, size), size));
+	return INSN_DONE;
+}
+
+/* CRC-32C (Castagnoli), bit-reflected, no pre/post inversion: as SSE4.2. */
+static uint32_t crc32c_update(uint32_t crc, uint64_t data, unsigned int bytes)
+{
+	unsigned int i, bit;
+
+	for (i = 0; i < bytes; i++) {
+		crc ^= (uint8_t)(data >> (8 * i));
+		for (bit = 0; bit < 8; bit++)
+			crc = (crc >> 1) ^ (0x82f63b78u & (0u - (crc & 1)));
+	}
+	return crc;
+}
+
+enum insn_result op_crc32(struct insn_ctx *ctx)
+{
+	const struct x86_insn *in = ctx->insn;
+	unsigned int src_size = in->opcode == 0xf0 ? 1 : in->opsize;
+	unsigned int dst_size = in->opsize == 8 ? 8 : 4;
+	uint8_t buf[8];
+	enum insn_result r;
+	uint64_t la, src;
+	uint32_t crc;
+
+	if (!insn_has_feature(ctx, FEAT_SSE42))
+		return insn_ud(ctx);
+	if (in->has_mem) {
+		r = insn_mem_addr(ctx, src_size, false, &la);
+		if (r)
+			return r;
+		r = insn_read(ctx, la, buf, src_size);
+		if (r)
+			return r;
+		src = get_le(buf, src_size);
+	} else {
+		src = insn_gpr_read(ctx, in->rm, src_size);
+	}
+	crc = crc32c_update((uint32_t)ctx->cpu->gpr[in->reg & 15], src,
+			    src_size);
+	insn_gpr_write(ctx, in->reg, dst_size, crc);
+	return INSN_DONE;
+}
+
+/* ---- invpcid ------------------------------------------------------------- */
+
+enum insn_result op_invpcid(struct insn_ctx *ctx)
+{
+	const struct x86_cpu_state *cpu = ctx->cpu;
+	const struct insn_env *env = ctx->env;
+	uint64_t type, la, pcid, addr;
+	uint8_t desc[16];
+	enum insn_result r;
+	bool pcide = cpu->cr4 & X86_CR4_PCIDE;
+
+	if (!insn_has_feature(ctx, FEAT_INVPCID) ||
+	    (cpu->rflags & X86_RFLAGS_VM))
+		return insn_ud(ctx);
+	if (ctx->cpl > 0)
+		return insn_gp0(ctx);
+	type = insn_gpr_read(ctx, ctx->insn->reg, ctx->mode == 64 ? 8 : 4);
+	r = insn_mem_addr(ctx, 16, false, &la);
+	if (r)
+		return r;
+	r = insn_read(ctx, la, desc, sizeof(desc));
+	if (r)
+		return r;
+	pcid = get_le(desc, 8);
+	addr = get_le(desc + 8, 8);
+	if (type > 3 || (pcid >> 12))
+		return insn_gp0(ctx);
+	if (type <= 1 && pcid && !pcide)
+		return insn_gp0(ctx);
+	if (type == 0 && !insn_canonical(ctx, addr))
+		return insn_gp0(ctx);
+	/*
+	 * The flush itself is the caller's: dropping it is not safe when the
+	 * host shadows guest page tables (kvm-pvm), so without one, give up.
+	 */
+	if (!env->flush_tlb)
+		return INSN_UNSUPPORTED;
+	if (env->flush_tlb(env->opaque, (unsigned int)type, pcid, addr) < 0)
+		return INSN_UNSUPPORTED;
+	return INSN_DONE;
+}
+
+/* ---- rdtscp, rdpid ------------------------------------------------------- */
+
+static int read_msr(const struct insn_ctx *ctx, uint32_t index, uint64_t *v)
+{
+	const struct insn_env *env = ctx->env;
+
+	if (!env->get_msr)
+		return -ENOSYS;
+	return env->get_msr(env->opaque, index, v);
+}
+
+enum insn_result op_rdtscp(struct insn_ctx *ctx)
+{
+	uint64_t tsc, aux;
+
+	if (!insn_has_feature(ctx, FEAT_RDTSCP))
+		return insn_ud(ctx);
+	if ((ctx->cpu->cr4 & X86_CR4_TSD) && ctx->cpl > 0)
+		return insn_gp0(ctx);
+	if (read_msr(ctx, MSR_IA32_TSC, &tsc) < 0 ||
+	    read_msr(ctx, MSR_IA32_TSC_AUX, &aux) < 0)
+		return INSN_UNSUPPORTED;
+	insn_gpr_write(ctx, R_RAX, 4, tsc);
+	insn_gpr_write(ctx, R_RDX, 4, tsc >> 32);
+	insn_gpr_write(ctx, R_RCX, 4, aux);
+	return INSN_DONE;
+}
+
+enum insn_result op_rdpid(struct insn_ctx *ctx)
+{
+	uint64_t aux;
+
+	if (!insn_has_feature(ctx, FEAT_RDPID))
+		return insn_ud(ctx);
+	if (read_msr(ctx, MSR_IA32_TSC_AUX, &aux) < 0)
+		return INSN_UNSUPPORTED;
+	insn_gpr_write(ctx, ctx->insn->rm, ctx->mode == 64 ? 8 : 4,
+		       aux & 0xffffffffu);
+	return INSN_DONE;
+}
