@@ -436,7 +436,7 @@ static void mmio_chunks(uint64_t addr, uint8_t *buf, uint64_t len,
 			enum mem_op op, uint8_t fill)
 {
 	while (len) {
-		uint8_t tmp[8];
+		uint8_t tmp[8] = { 0 };	/* a handler may leave bytes unset */
 		uint32_t w = 8;
 
 		while (w > len || (addr & (w - 1)))
@@ -478,7 +478,10 @@ static void mem_access(const struct guest_mem *mem, uint64_t addr,
 			n = n < len ? n : len;
 			mmio_chunks(addr, buf, n, op, fill);
 		} else {
-			n = next_boundary(mem, addr) - addr;
+			uint64_t next = next_boundary(mem, addr);
+
+			/* UINT64_MAX: nothing above, so the rest is a hole. */
+			n = next == UINT64_MAX ? len : next - addr;
 			n = n < len ? n : len;
 			if (op == MEM_READ)
 				memset(buf, 0xff, n);
@@ -659,7 +662,7 @@ static void cmd_in(struct qtest_server *s, char **w, int n)
 {
 	uint32_t size = access_size(w[0][2]);
 	uint64_t port;
-	uint8_t data[4];
+	uint8_t data[4] = { 0 };
 
 	if (!arg_port(s, w[1], &port))
 		return;
@@ -688,7 +691,7 @@ static void cmd_read_sized(struct qtest_server *s, char **w, int n)
 {
 	uint32_t size = access_size(w[0][4]);
 	uint64_t addr;
-	uint8_t data[8];
+	uint8_t data[8] = { 0 };
 
 	if (!arg_u64(s, w[1], &addr))
 		return;
