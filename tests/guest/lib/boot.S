@@ -53,7 +53,7 @@ entry32:
 	mov %eax, %cr4
 	mov $MSR_EFER, %ecx
 	rdmsr
-	or $(EFER_LME | EFER_SCE), %eax
+	or $EFER_LME, %eax
 	wrmsr
 	mov %cr0, %eax
 	or $(CR0_PG | CR0_PE), %eax

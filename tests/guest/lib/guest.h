@@ -150,11 +150,21 @@ void dump_frame(const struct trap_frame *f);
 /* Loads a zero-length IDT: the next exception triple-faults. */
 void trap_kill_idt(void);
 
-/* Ring 3: fn(arg) runs with IOPL 3 on a user stack; returns fn's result. */
+/*
+ * Ring 3: fn(arg) runs on a user stack, asking for IOPL 3; returns fn's
+ * result.  Some hosts (paravirtual KVM) drop IOPL on the way to ring 3:
+ * check RFLAGS in fn before doing port I/O (read_iopl()).
+ */
 long user_call(long (*fn)(long), long arg, void *stack_top);
 noreturn void user_abort(long value);
-extern char user_syscall_insn[];
 void *user_stack_top(void);
+static inline unsigned int read_iopl(void)
+{
+	uint64_t f;
+
+	asm volatile("pushfq; pop %0" : "=r"(f));
+	return (f >> 12) & 3;
+}
 
 /* ACPI. */
 struct acpi_header {

@@ -25,7 +25,7 @@ tramp_start:
 	mov %eax, %cr3
 	mov $MSR_EFER, %ecx
 	rdmsr
-	or $(EFER_LME | EFER_SCE), %eax
+	or $EFER_LME, %eax
 	wrmsr
 	mov %cr0, %eax
 	or $(CR0_PG | CR0_PE), %eax

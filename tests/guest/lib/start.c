@@ -139,6 +139,9 @@ static void pvh_info(uint32_t addr)
 void guest_start(uint32_t magic, uint32_t info)
 {
 	serial_init();
+	/* Firmware may have left the PIT ticking into an unmasked 8259. */
+	outb(0x21, 0xff);
+	outb(0xa1, 0xff);
 	trap_init();
 	/*
 	 * PVH first: its start_info carries a magic of its own, while EAX is

@@ -64,9 +64,11 @@ trap_common:
 /*
  * long user_call(long (*fn)(long), long arg, void *stack_top)
  *
- * Runs fn(arg) in ring 3 with IOPL 3 and returns its result.  Ring 3 comes
- * back with SYSCALL (LSTAR = user_return); a fault in ring 3 also ends up in
- * trap_dispatch, which can call user_abort() to unwind the same way.
+ * Runs fn(arg) in ring 3 (asking for IOPL 3 and IF=0) and returns its
+ * result.  Ring 3 comes back by executing ud2 at user_exit_insn: the #UD
+ * is recognised by trap_dispatch, which unwinds through user_abort().  An
+ * exception is the one way back that works on every host; SYSCALL does not
+ * reach ring 0 on the paravirtual hosts this was developed on.
  */
 	.globl user_call
 user_call:
@@ -89,13 +91,14 @@ user_start:
 	mov %rdi, %rax
 	mov %rsi, %rdi
 	call *%rax
-	.globl user_syscall_insn
-user_syscall_insn:
-	syscall
+	.globl user_exit_insn
+user_exit_insn:
 	ud2
 
-	.globl user_return
-user_return:
+/* void user_abort(long value): return value from user_call (trap context). */
+	.globl user_abort
+user_abort:
+	mov %rdi, %rax
 	mov user_saved_rsp(%rip), %rsp
 	mov $SEL_DATA, %ecx
 	mov %ecx, %ds
@@ -107,12 +110,6 @@ user_return:
 	pop %rbp
 	pop %rbx
 	ret
-
-/* void user_abort(long value): return from user_call from a trap handler. */
-	.globl user_abort
-user_abort:
-	mov %rdi, %rax
-	jmp user_return
 
 	.bss
 	.align 8

@@ -1,4 +1,4 @@
-/* IDT, TSS and the C side of trap handling; SYSCALL set-up for ring 3. */
+/* IDT, TSS and the C side of trap handling, including the way back from ring 3. */
 #include "guest.h"
 
 struct idt_gate {
@@ -27,7 +27,7 @@ struct desc_ptr {
 } __attribute__((packed));
 
 extern char trap_stubs[];
-extern char user_return[];
+extern char user_exit_insn[];
 extern uint64_t gdt[];
 
 static struct idt_gate idt[256] __attribute__((aligned(16)));
@@ -88,10 +88,6 @@ void trap_init(void)
 		set_gate(v, (uintptr_t)trap_stubs + 16 * v, 0);
 	trap_load_idt();
 	load_tss();
-	/* SYSCALL enters at user_return on SEL_CODE64; SYSRET would use 0x20 + 16. */
-	wrmsr(MSR_STAR, (uint64_t)SEL_UCODE32 << 48 | (uint64_t)SEL_CODE64 << 32);
-	wrmsr(MSR_LSTAR, (uintptr_t)user_return);
-	wrmsr(MSR_FMASK, 0x47700);	/* AC, IOPL, DF, IF, TF */
 }
 
 void trap_set_hook(unsigned int vector, trap_hook hook)
@@ -130,6 +126,8 @@ void trap_dispatch(struct trap_frame *f)
 {
 	unsigned int v = (unsigned int)f->vector;
 
+	if (v == 6 && (f->cs & 3) == 3 && f->rip == (uintptr_t)user_exit_insn)
+		user_abort((long)f->rax);
 	if (v < 256 && hooks[v] && hooks[v](f))
 		return;
 	printf("FAIL %s: unexpected exception %u (%s) error=0x%lx at rip=0x%lx in ring %lu\n",
