@@ -16,6 +16,7 @@ import os
 import pathlib
 import re
 import shlex
+import shutil
 import signal
 import subprocess
 import threading
@@ -122,14 +123,16 @@ def vmm_name():
 
 def vmm_argv():
     """The VMM program and accelerator for the selected VMM, or a reason
-    string why it cannot run here."""
+    string why it cannot run here (ValueError for an unknown KVMRUN_REF)."""
     ref = os.environ.get("KVMRUN_REF", "")
-    if ref == "qemu-tcg":
-        return ["qemu-system-x86_64", "-accel", "tcg"]
-    if ref == "qemu-kvm":
-        return ["qemu-system-x86_64", "-accel", "kvm"]
+    if ref in ("qemu-tcg", "qemu-kvm"):
+        if not shutil.which("qemu-system-x86_64"):
+            return "qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)"
+        if ref == "qemu-kvm" and not os.access("/dev/kvm", os.R_OK | os.W_OK):
+            return "/dev/kvm is missing or not accessible"
+        return ["qemu-system-x86_64", "-accel", ref[len("qemu-"):]]
     if ref:
-        return f"KVMRUN_REF={ref} is not one of qemu-tcg, qemu-kvm"
+        raise ValueError(f"KVMRUN_REF={ref} is not one of qemu-tcg, qemu-kvm")
     binary = pathlib.Path(os.environ.get("KVMRUN", BUILD / "kvmrun"))
     if not os.access(binary, os.X_OK):
         return f"{binary} is not built (make build/kvmrun)"
