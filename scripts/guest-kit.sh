@@ -24,6 +24,8 @@
 # leaves a half-made kit.  Environment:
 #   KERNEL_PKG=linux-image-6.1.0-NN-cloud-amd64   pin the kernel package
 #   GUEST_KIT_REFRESH=1                            rebuild even if up to date
+# dash and busybox ash both have `local`.
+# shellcheck disable=SC3043
 set -eu
 
 KIT_FORMAT=1
@@ -134,6 +136,7 @@ extract_vmlinux() {
 	off=$(u32 "$bz" 584)
 	len=$(u32 "$bz" 588)
 	start=$(((sects + 1) * 512 + off))
+	# shellcheck disable=SC2015
 	[ "$len" -gt 4 ] && [ $((start + len)) -le "$(stat -c %s "$bz")" ] ||
 		die "$bz: payload $start+$len lies outside the file"
 	size=$(u32 "$bz" $((start + len - 4)))
@@ -168,6 +171,7 @@ extract_vmlinux() {
 pvh_entry() {
 	local elf="$1" phoff phentsize phnum i ph off end namesz descsz type desc
 	[ "$(hexbytes "$elf" 0 4)" = 7f454c46 ] || die "$elf: not an ELF file"
+	# shellcheck disable=SC2015
 	[ "$(u8 "$elf" 4)" -eq 2 ] && [ "$(u16 "$elf" 18)" -eq 62 ] ||
 		die "$elf: not a 64-bit x86-64 ELF"
 	phoff=$(u64 "$elf" 32)

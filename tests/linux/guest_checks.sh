@@ -5,6 +5,8 @@
 # argument also proves the command-line decoding.  Every check is a function;
 # `t NAME` runs it and prints "CHECK NAME ok|FAIL <its output>".  The exit
 # status is the number of failed checks.
+# The checks are called by name through t().
+# shellcheck disable=SC2317
 
 arg=$1
 failed=0
@@ -16,6 +18,8 @@ t() {
 		result=FAIL
 		failed=$((failed + 1))
 	fi
+	# Unquoted on purpose: one line, whitespace collapsed.
+	# shellcheck disable=SC2086
 	echo "CHECK $1 $result $(echo $out | head -c 200)"
 }
 
@@ -59,7 +63,7 @@ clock() {
 
 forks() {
 	i=0
-	while [ $i -lt 20 ]; do
+	while [ "$i" -lt 20 ]; do
 		/bin/true || return 1
 		i=$((i + 1))
 	done

@@ -1,6 +1,7 @@
 # Helpers for the kvmrun guest kit's /init (busybox ash).  Kept apart from
 # /init so the host can source this file with the kit's own busybox and test
 # the parsing without booting a kernel (tests/linux/test_init_functions.py).
+# shellcheck shell=sh disable=SC3043
 
 # Prints the value of kernel command-line parameter $1 (e.g. kvmrun.cmd) from
 # the command line $2, or nothing.  Parameters are separated by spaces; values
