@@ -215,6 +215,15 @@ enum insn_result insn_read(struct insn_ctx *ctx, uint64_t la, void *buf,
 	return access_pages(ctx, la, buf, NULL, len, insn_access(ctx, false));
 }
 
+/* The read half of a read-modify-write: checked, and faulting, as a write. */
+enum insn_result insn_read_rmw(struct insn_ctx *ctx, uint64_t la, void *buf,
+			       unsigned int len)
+{
+	if (!ctx->env->read)
+		return INSN_UNSUPPORTED;
+	return access_pages(ctx, la, buf, NULL, len, insn_access(ctx, true));
+}
+
 enum insn_result insn_write(struct insn_ctx *ctx, uint64_t la,
 			    const void *buf, unsigned int len)
 {

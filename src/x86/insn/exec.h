@@ -76,6 +76,8 @@ enum insn_result insn_mem_addr(struct insn_ctx *ctx, uint64_t len,
 bool insn_canonical(const struct insn_ctx *ctx, uint64_t la);
 enum insn_result insn_read(struct insn_ctx *ctx, uint64_t la, void *buf,
 			   unsigned int len);
+enum insn_result insn_read_rmw(struct insn_ctx *ctx, uint64_t la, void *buf,
+			       unsigned int len);
 enum insn_result insn_write(struct insn_ctx *ctx, uint64_t la,
 			    const void *buf, unsigned int len);
 enum insn_result insn_env_error(struct insn_ctx *ctx, int err, uint64_t la,

@@ -502,7 +502,7 @@ static enum insn_result do_save(struct insn_ctx *ctx, struct xsave_state *s,
 		put64(a->buf + XSAVE_HDR + 8, rfbm | XCOMP_COMPACTED);
 	} else {
 		/* The standard forms update only XSTATE_BV[rfbm]. */
-		r = insn_read(ctx, la + XSAVE_HDR, a->buf + XSAVE_HDR, 8);
+		r = insn_read_rmw(ctx, la + XSAVE_HDR, a->buf + XSAVE_HDR, 8);
 		if (r)
 			return r;
 		bv = get64(a->buf + XSAVE_HDR);
