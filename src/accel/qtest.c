@@ -19,7 +19,7 @@
  *   irq_intercept_in ioapic            OK, then "IRQ raise N" / "IRQ lower N"
  *   irq_intercept_out pic              OK, the PIC's INTR as IRQ 0
  *   irq_intercept_out ioapic           OK, then "IRQ msi 0xADDR 0xDATA"
- *   set_irq_in ioapic|pic unnamed-gpio-in N LEVEL   OK
+ *   set_irq_in ioapic|pic unnamed-gpio-in N LEVEL   OK  (that chip's input N)
  *
  * Numbers are C literals (strtoull base 0).  Replies and failures are QEMU's
  * ("FAIL Unknown command 'x'", "ERR invalid argument size", ...); where QEMU
@@ -901,13 +901,15 @@ static void cmd_set_irq_in(struct qtest_server *s, char **w, int n)
 		sendf(s, "ERR irq number %" PRIu64 " out of range\n", num);
 		return;
 	}
+	/* Like QEMU: that chip's input only, reported when intercepted. */
 	bus_lock();
-	if (!ioapic)
+	if (!ioapic) {
 		pic_set_irq(num, level != 0);
-	else if (s->icpt == ICPT_GSI)
-		gsi_intercept(s, num, level != 0);
-	else
+	} else {
+		if (s->icpt == ICPT_GSI)
+			report_irq(s, num, level != 0);
 		ioapic_set_irq(num, level != 0);
+	}
 	bus_unlock();
 	sendf(s, "OK\n");
 }
