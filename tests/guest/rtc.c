@@ -23,6 +23,24 @@ struct rtc_time {
 	uint8_t sec, min, hour, wday, mday, mon, year, century;
 };
 
+/* The FADT names the century register; without one, assume 20xx. */
+static uint8_t century_reg;
+
+static void find_century_reg(void)
+{
+	const struct acpi_header *fadt = acpi_find_table("FACP", 0);
+
+	if (fadt && fadt->length > 108)
+		century_reg = ((const uint8_t *)fadt)[108];
+	if (century_reg && (century_reg < 0x0e || century_reg > 0x7f)) {
+		printf("  FADT names CMOS register 0x%x as the century; ignoring it\n",
+		       century_reg);
+		century_reg = 0;
+	}
+	printf("  century register: %s0x%x\n", century_reg ? "" : "none, assuming 20xx; ",
+	       century_reg);
+}
+
 static uint8_t cmos(uint8_t reg)
 {
 	outb(CMOS_INDEX, reg);	/* bit 7 clear: NMI stays enabled */
@@ -38,7 +56,7 @@ static void read_raw(struct rtc_time *t)
 	t->mday = cmos(0x07);
 	t->mon = cmos(0x08);
 	t->year = cmos(0x09);
-	t->century = cmos(0x32);
+	t->century = century_reg ? cmos(century_reg) : 0;
 }
 
 static bool wait_no_update(void)
@@ -92,6 +110,7 @@ void test_main(void)
 
 	if (!cmdline_u64("now", &now))
 		fail("no now=<unix seconds> on the command line (\"%s\")", cmdline());
+	find_century_reg();
 	printf("  register A 0x%02x B 0x%02x D 0x%02x: %s, %s\n", cmos(REG_A), reg_b, reg_d,
 	       binary ? "binary" : "BCD", h24 ? "24-hour" : "12-hour");
 	if (reg_b & B_SET)
@@ -119,7 +138,7 @@ void test_main(void)
 	mday = field("day of month", a.mday, binary, 1, 31);
 	mon = field("month", a.mon, binary, 1, 12);
 	year = field("year", a.year, binary, 0, 99);
-	century = field("century", a.century, binary, 19, 21);
+	century = century_reg ? field("century", a.century, binary, 19, 21) : 20;
 	printf("  RTC reads %02u%02u-%02u-%02u %02u:%02u:%02u\n", century, year, mon, mday,
 	       hour, min, sec);
 

@@ -14,10 +14,17 @@
 /* Serialises output from several CPUs (the SMP test prints from APs). */
 static volatile int console_lock;
 
+/*
+ * Bounded: a trap taken while this CPU holds the lock (or a CPU that died
+ * holding it) must not silence the failure report.
+ */
 static void lock(void)
 {
-	while (__atomic_exchange_n(&console_lock, 1, __ATOMIC_ACQUIRE))
+	for (int i = 0; i < 1000000; i++) {
+		if (!__atomic_exchange_n(&console_lock, 1, __ATOMIC_ACQUIRE))
+			return;
 		cpu_relax();
+	}
 }
 
 static void unlock(void)

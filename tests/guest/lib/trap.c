@@ -124,12 +124,15 @@ void dump_frame(const struct trap_frame *f)
 void trap_dispatch(struct trap_frame *f);
 void trap_dispatch(struct trap_frame *f)
 {
+	static int reporting;
 	unsigned int v = (unsigned int)f->vector;
 
 	if (v == 6 && (f->cs & 3) == 3 && f->rip == (uintptr_t)user_exit_insn)
 		user_abort((long)f->rax);
 	if (v < 256 && hooks[v] && hooks[v](f))
 		return;
+	if (__atomic_fetch_add(&reporting, 1, __ATOMIC_SEQ_CST))
+		debug_exit(EXIT_TRAP);	/* a fault while reporting one */
 	printf("FAIL %s: unexpected exception %u (%s) error=0x%lx at rip=0x%lx in ring %lu\n",
 	       test_name, v, v < 32 && vector_names[v] ? vector_names[v] : "irq", f->error,
 	       f->rip, f->cs & 3);
