@@ -517,8 +517,12 @@ enum insn_result x86_insn_step(struct x86_cpu_state *cpu,
 		r = INSN_EXCEPTION;
 	}
 out:
-	/* "Unsupported" promises the caller an untouched register file. */
-	if (r == INSN_UNSUPPORTED)
+	/*
+	 * "Unsupported" and faults promise the caller an untouched register
+	 * file (handlers check before they write, this makes it certain).
+	 */
+	if (r == INSN_UNSUPPORTED ||
+	    (r == INSN_EXCEPTION && exc->kind == INSN_EXC_FAULT))
 		*cpu = saved;
 	return r;
 }

@@ -391,9 +391,11 @@ unsigned int x86_cpu_code_size(const struct x86_cpu_state *cpu);
 /*
  * Fetches, decodes and executes the instruction at CS:RIP.  On INSN_DONE the
  * register state is updated (RIP advanced, RFLAGS.RF cleared); on
- * INSN_EXCEPTION only what the exception kind says (RIP for traps); on
- * INSN_UNSUPPORTED nothing.  Guest memory may have been written before a
- * #PF on a later page (see struct insn_env).
+ * INSN_EXCEPTION only what the exception kind says (RIP for traps, nothing
+ * for faults); on INSN_UNSUPPORTED nothing.  Guest memory may have been
+ * partly written by a multi-page store that then faulted or hit memory the
+ * env cannot reach (see struct insn_env); the XSAVE state (set_xsave) and
+ * XCR0 change only on INSN_DONE.
  *
  * If insn is not NULL it receives the decoded instruction (zeroed with
  * len 0 if the fetch failed), for diagnostics.
