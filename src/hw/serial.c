@@ -463,11 +463,12 @@ err:
 	return ret;
 }
 
-static const struct device_ops serial_ops = {
+/* Not static: unit tests realize it directly. */
+const struct device_ops serial_device = {
 	.name = "serial",
 	.order = DEVICE_ORDER_PLATFORM,
 	.realize = serial_realize,
 	.teardown = serial_teardown,
 };
 
-DEVICE_REGISTER(serial_ops);
+DEVICE_REGISTER(serial_device);
