@@ -4,7 +4,8 @@
  * and the PC's GSI router that feeds it and the PIC.
  *
  * Registers (32-bit, indirect through IOREGSEL at +0x00 and IOWIN at +0x10):
- * 0x00 ID, 0x01 version, 0x02 arbitration, 0x10 + 2n redirection entry n.
+ * 0x00 ID (bits 24-31, as Linux reads it), 0x01 version, 0x02 arbitration,
+ * 0x10 + 2n redirection entry n.
  * A write to the EOI register (+0x40) ends a level-triggered interrupt as a
  * local APIC EOI broadcast would.
  *
@@ -202,7 +203,7 @@ static void reg_write(struct ioapic_state *s, uint32_t val)
 	unsigned int idx;
 
 	if (s->regsel == IOAPIC_ID) {
-		s->id = val >> 24 & 0xf;
+		s->id = val >> 24;
 		return;
 	}
 	if (s->regsel < IOAPIC_REDTBL)
@@ -256,9 +257,10 @@ void pc_gsi_set_irq(void *opaque, unsigned int gsi, int level)
 				     gsi);
 }
 
+/* The MADT names the IOAPIC after the CPUs (x86/acpi.c): so does its ID. */
 static void ioapic_power_on(struct ioapic_state *s)
 {
-	s->id = 0;
+	s->id = s->vm->ncpus;
 	s->regsel = 0;
 	for (unsigned int i = 0; i < IOAPIC_NUM_PINS; i++)
 		s->rte[i] = RTE_MASKED;

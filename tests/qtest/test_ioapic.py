@@ -9,12 +9,12 @@ from irqchip import (IOAPIC_EOI, RTE_LEVEL, RTE_MASKED, RTE_REMOTE_IRR,
 def test_identification_registers(qtest):
     qt = qtest()
     assert ioapic_read(qt, 0x01) == 0x00170020      # 24 pins, version 0x20
-    assert ioapic_read(qt, 0x00) == 0
-    ioapic_write(qt, 0x00, 0xff000000)
-    assert ioapic_read(qt, 0x00) == 0x0f000000      # 4-bit ID
+    assert ioapic_read(qt, 0x00) == 1 << 24         # after the one CPU
+    ioapic_write(qt, 0x00, 0xffffffff)
+    assert ioapic_read(qt, 0x00) == 0xff000000
     ioapic_write(qt, 0x01, 0)                       # read-only
     assert ioapic_read(qt, 0x01) == 0x00170020
-    assert ioapic_read(qt, 0x02) == 0x0f000000      # arbitration ID
+    assert ioapic_read(qt, 0x02) == 0xff000000      # arbitration ID
     assert ioapic_read(qt, 0x03) == 0
     assert ioapic_read(qt, 0x40) == 0               # past the table
     qt.writel(0xfec00000, 0x12)
