@@ -629,19 +629,26 @@ static void restore_component(struct xsave_state *s, const uint8_t *src,
 		*bv &= ~(1ULL << i);
 }
 
-static enum insn_result do_restore(struct insn_ctx *ctx,
-				   struct xsave_state *s,
-				   struct xsave_area *a, bool supervisor)
+/* What a restore loads, decided from the header and EDX:EAX. */
+struct xrstor_plan {
+	uint64_t rfbm;		/* requested components */
+	uint64_t load;		/* ... whose data comes from the area */
+	uint64_t xcomp;		/* XCOMP_BV (bit 63: compacted form) */
+	bool new_mxcsr;
+	uint32_t mxcsr;
+};
+
+/* Reads and checks everything the restore needs; changes nothing. */
+static enum insn_result read_restore(struct insn_ctx *ctx,
+				     struct xsave_state *s,
+				     struct xsave_area *a, bool supervisor,
+				     struct xrstor_plan *p)
 {
-	uint64_t la, rfbm, load, xcomp, bv;
-	bool compacted, new_mxcsr = false;
-	uint32_t mxcsr = 0;
+	bool compacted;
 	enum insn_result r;
 	unsigned int i;
+	uint64_t la;
 
-	r = load_state(ctx, s, supervisor);
-	if (r)
-		return r;
 	r = insn_mem_addr(ctx, XSAVE_EXT, false, &la);
 	if (r)
 		return r;
@@ -654,16 +661,15 @@ static enum insn_result do_restore(struct insn_ctx *ctx,
 	if (r)
 		return r;
 
-	xcomp = get64(a->buf + XSAVE_HDR + 8);
-	compacted = xcomp & XCOMP_COMPACTED;
-	rfbm = (s->xcr0 | s->xss) & edx_eax(ctx->cpu);
-	load = rfbm & get64(a->buf + XSAVE_HDR);
-	if (!rfbm_supported(s, rfbm))
-		return INSN_UNSUPPORTED;
-	if (area_end(s, load, xcomp, compacted) > XSAVE_AREA_MAX)
+	p->xcomp = get64(a->buf + XSAVE_HDR + 8);
+	compacted = p->xcomp & XCOMP_COMPACTED;
+	p->rfbm = (s->xcr0 | s->xss) & edx_eax(ctx->cpu);
+	p->load = p->rfbm & get64(a->buf + XSAVE_HDR);
+	if (!rfbm_supported(s, p->rfbm) ||
+	    area_end(s, p->load, p->xcomp, compacted) > XSAVE_AREA_MAX)
 		return INSN_UNSUPPORTED;
 
-	plan_restore(s, a, rfbm, load, xcomp);
+	plan_restore(s, a, p->rfbm, p->load, p->xcomp);
 	r = insn_mem_addr(ctx, a->extent > XSAVE_EXT ? a->extent : XSAVE_EXT,
 			  false, &la);
 	if (r)
@@ -675,41 +681,56 @@ static enum insn_result do_restore(struct insn_ctx *ctx,
 			return r;
 	}
 
-	if (compacted ? bit(load, 1) : (rfbm & (XFEATURE_SSE | XFEATURE_YMM))) {
-		mxcsr = get32(a->buf + XSAVE_MXCSR);
-		new_mxcsr = true;
-	} else if (compacted && bit(rfbm, 1)) {
-		mxcsr = MXCSR_DEFAULT;
-		new_mxcsr = true;
+	/*
+	 * MXCSR: the standard form loads it whenever SSE or AVX is requested;
+	 * the compacted form loads it with SSE data, or resets it.
+	 */
+	if (compacted ? bit(p->load, 1) :
+	    (p->rfbm & (XFEATURE_SSE | XFEATURE_YMM)) != 0) {
+		p->mxcsr = get32(a->buf + XSAVE_MXCSR);
+		p->new_mxcsr = true;
+	} else if (compacted && bit(p->rfbm, 1)) {
+		p->mxcsr = MXCSR_DEFAULT;
+		p->new_mxcsr = true;
 	}
-	if (new_mxcsr && (mxcsr & ~mxcsr_mask(s)))
+	if (p->new_mxcsr && (p->mxcsr & ~mxcsr_mask(s)))
 		return insn_gp0(ctx);
+	return INSN_DONE;
+}
 
-	/* Everything is read and valid: build the new state. */
-	bv = get64(s->kvm + XSAVE_HDR);
-	if (bit(rfbm, 0)) {
-		if (bit(load, 0))
+/* Builds the new processor state from a checked area and installs it. */
+static enum insn_result apply_restore(struct insn_ctx *ctx,
+				      struct xsave_state *s,
+				      const struct xsave_area *a,
+				      const struct xrstor_plan *p)
+{
+	uint64_t bv = get64(s->kvm + XSAVE_HDR);
+	bool compacted = p->xcomp & XCOMP_COMPACTED;
+	unsigned int i;
+
+	if (bit(p->rfbm, 0)) {
+		if (bit(p->load, 0))
 			x87_from_area(s->kvm, a->buf, s->fmt64);
 		else
 			x87_init(s->kvm);
-		bv = bit(load, 0) ? bv | XFEATURE_FP : bv & ~XFEATURE_FP;
+		bv = bit(p->load, 0) ? bv | XFEATURE_FP : bv & ~XFEATURE_FP;
 	}
 	for (i = 1; i < XSAVE_NR; i++) {
 		uint32_t off;
 
-		if (!bit(rfbm, i))
+		if (!bit(p->rfbm, i))
 			continue;
-		if (!bit(load, i)) {
+		if (!bit(p->load, i)) {
 			restore_component(s, NULL, i, &bv);
 			continue;
 		}
 		off = i == 1 ? XSAVE_XMM :
-		      compacted ? compacted_offset(s, xcomp, i) :
+		      compacted ? compacted_offset(s, p->xcomp, i) :
 		      s->layout.offset[i];
 		restore_component(s, a->buf + off, i, &bv);
 	}
-	if (new_mxcsr)
-		put32(s->kvm + XSAVE_MXCSR, mxcsr);
+	if (p->new_mxcsr)
+		put32(s->kvm + XSAVE_MXCSR, p->mxcsr);
 	/*
 	 * KVM restores with the compacted form, which resets MXCSR unless
 	 * SSE is marked in use: keep a non-default MXCSR alive.
@@ -721,6 +742,22 @@ static enum insn_result do_restore(struct insn_ctx *ctx,
 	    ctx->env->set_xsave(ctx->env->opaque, s->kvm) < 0)
 		return INSN_UNSUPPORTED;
 	return INSN_DONE;
+}
+
+static enum insn_result do_restore(struct insn_ctx *ctx,
+				   struct xsave_state *s,
+				   struct xsave_area *a, bool supervisor)
+{
+	struct xrstor_plan plan = { 0 };
+	enum insn_result r;
+
+	r = load_state(ctx, s, supervisor);
+	if (r)
+		return r;
+	r = read_restore(ctx, s, a, supervisor, &plan);
+	if (r)
+		return r;
+	return apply_restore(ctx, s, a, &plan);
 }
 
 enum insn_result op_xrstor(struct insn_ctx *ctx)
