@@ -27,7 +27,7 @@ struct fake {
 	uint64_t xcr0;
 	uint64_t xss;
 	uint64_t tsc, tsc_aux;
-	uint32_t feat1_ecx, feat7_ebx, feat7_ecx, ext_edx, xsave_d1;
+	uint32_t feat1_ecx, feat7_ebx, feat7_ecx, ext_ecx, ext_edx, xsave_d1;
 	int cross_page;		/* accesses that crossed a page: must be 0 */
 	int set_xsave_calls, set_xcr0_calls, flush_calls;
 	unsigned int flush_type;
@@ -173,6 +173,7 @@ static int f_cpuid(void *opaque, uint32_t leaf, uint32_t sub, uint32_t r[4])
 		r[2] = f->feat7_ecx;
 		break;
 	case 0x80000001:
+		r[2] = f->ext_ecx;
 		r[3] = f->ext_edx;
 		break;
 	case 0xd:
@@ -215,9 +216,11 @@ static void reset(void)
 {
 	memset(F, 0, sizeof(*F));
 	F->xcr0 = 0x2e7;
-	F->feat1_ecx = (1u << 13) | (1u << 20) | (1u << 22) | (1u << 26);
-	F->feat7_ebx = 1u << 10;
+	F->feat1_ecx = (1u << 13) | (1u << 20) | (1u << 22) | (1u << 23) |
+		       (1u << 26);
+	F->feat7_ebx = (1u << 3) | (1u << 10);
 	F->feat7_ecx = 1u << 22;
+	F->ext_ecx = 1u << 5;
 	F->ext_edx = 1u << 27;
 	F->xsave_d1 = 0xf;
 	env = env_full;
@@ -1371,6 +1374,94 @@ static void test_addressing64(void)
 	CHECK_EQ(c.gpr[R_RAX], 0x11223344);
 }
 
+/* ---- popcnt, lzcnt, tzcnt -------------------------------------------------- */
+
+#define ARITH (X86_RFLAGS_CF | X86_RFLAGS_PF | X86_RFLAGS_AF | X86_RFLAGS_ZF | \
+	       X86_RFLAGS_SF | X86_RFLAGS_OF)
+
+static void test_bitcount(void)
+{
+	struct x86_cpu_state c;
+	struct insn_exception exc;
+	enum insn_result r;
+
+	/* popcnt r64, r64: count, all arithmetic flags cleared. */
+	reset();
+	cpu64(&c);
+	c.rflags |= ARITH;
+	c.gpr[R_RCX] = 0xf0f0f0f0f0f0f0f1ULL;
+	r = run(&c, "f3 48 0f b8 c1", &exc);
+	CHECK_EQ(r, INSN_DONE);
+	CHECK_EQ(c.gpr[R_RAX], 33);
+	CHECK_EQ(c.rflags & ARITH, 0);
+	CHECK_EQ(c.rip, CODE + 5);
+	/* Zero source: ZF. 32-bit destination zero-extends. */
+	cpu64(&c);
+	c.gpr[R_RAX] = ~0ULL;
+	c.gpr[R_RCX] = 0xffffffff00000000ULL;
+	r = run(&c, "f3 0f b8 c1", &exc);
+	CHECK_EQ(r, INSN_DONE);
+	CHECK_EQ(c.gpr[R_RAX], 0);
+	CHECK_EQ(c.rflags & ARITH, X86_RFLAGS_ZF);
+	/* 16-bit from memory keeps the upper bits of the destination. */
+	cpu64(&c);
+	c.gpr[R_RDI] = DATA;
+	c.gpr[R_RDX] = 0x1111111111111111ULL;
+	put64(F->mem + DATA, 0xffff00ff);
+	r = run(&c, "66 f3 0f b8 17", &exc);	/* popcnt dx, [rdi] */
+	CHECK_EQ(r, INSN_DONE);
+	CHECK_EQ(c.gpr[R_RDX], 0x1111111111110008ULL);
+	/* Memory faults are faults; no POPCNT in CPUID is #UD. */
+	cpu64(&c);
+	c.gpr[R_RDI] = 0x9000;
+	F->page[9] = PG_ABSENT;
+	r = run(&c, "f3 0f b8 07", &exc);
+	CHECK_FAULT(r, exc, 14, 0);
+	CHECK_EQ(exc.cr2, 0x9000);
+	F->feat1_ecx &= ~(1u << 23);
+	cpu64(&c);
+	r = run(&c, "f3 0f b8 c1", &exc);
+	CHECK_FAULT(r, exc, 6, -1);
+
+	/* lzcnt / tzcnt: counts, CF for a zero source, ZF for a zero count. */
+	reset();
+	cpu64(&c);
+	c.gpr[R_RCX] = 0x00f0;
+	r = run(&c, "f3 0f bd c1", &exc);	/* lzcnt eax, ecx */
+	CHECK_EQ(r, INSN_DONE);
+	CHECK_EQ(c.gpr[R_RAX], 24);
+	CHECK_EQ(c.rflags & (X86_RFLAGS_CF | X86_RFLAGS_ZF), 0);
+	c.rip = CODE;
+	r = run(&c, "f3 0f bc c1", &exc);	/* tzcnt eax, ecx */
+	CHECK_EQ(c.gpr[R_RAX], 4);
+	c.rip = CODE;
+	c.gpr[R_RCX] = 0;
+	r = run(&c, "66 f3 0f bd c1", &exc);	/* lzcnt ax, cx */
+	CHECK_EQ(c.gpr[R_RAX], 16);
+	CHECK_EQ(c.rflags & (X86_RFLAGS_CF | X86_RFLAGS_ZF), X86_RFLAGS_CF);
+	c.rip = CODE;
+	c.gpr[R_RCX] = 1ULL << 63;
+	r = run(&c, "f3 48 0f bd c1", &exc);	/* lzcnt rax, rcx */
+	CHECK_EQ(c.gpr[R_RAX], 0);
+	CHECK_EQ(c.rflags & (X86_RFLAGS_CF | X86_RFLAGS_ZF), X86_RFLAGS_ZF);
+	c.rip = CODE;
+	r = run(&c, "f3 48 0f bc c1", &exc);	/* tzcnt rax, rcx */
+	CHECK_EQ(c.gpr[R_RAX], 63);
+	/* Without LZCNT/BMI1 these are bsr/bsf, which this does not run. */
+	F->ext_ecx = 0;
+	c.rip = CODE;
+	r = run(&c, "f3 0f bd c1", &exc);
+	CHECK_EQ(r, INSN_UNSUPPORTED);
+	/* A memory source. */
+	F->ext_ecx = 1u << 5;
+	c.rip = CODE;
+	c.gpr[R_RDI] = DATA;
+	put64(F->mem + DATA, 0x8000);
+	r = run(&c, "f3 0f bc 0f", &exc);	/* tzcnt ecx, [rdi] */
+	CHECK_EQ(r, INSN_DONE);
+	CHECK_EQ(c.gpr[R_RCX], 15);
+}
+
 int main(void)
 {
 	F = calloc(1, sizeof(*F));
@@ -1387,6 +1478,7 @@ int main(void)
 	test_xsave_faults();
 	test_xsave_32bit();
 	test_addressing64();
+	test_bitcount();
 	free(F);
 	return unit_report();
 }

@@ -552,6 +552,31 @@ static int decode_legacy(struct cursor *c, struct x86_insn *out,
 	return decode_immediates(c, out);
 }
 
+unsigned int x86_opnd_bytes(const struct x86_insn *insn,
+			    const struct x86_opnd *o)
+{
+	switch (o->size) {
+	case X86_SZ_B:
+		return 1;
+	case X86_SZ_W:
+		return 2;
+	case X86_SZ_D:
+		return 4;
+	case X86_SZ_Q:
+		return 8;
+	case X86_SZ_V:
+		return insn->opsize;
+	case X86_SZ_Z:
+		return insn->opsize == 2 ? 2 : 4;
+	case X86_SZ_Y:
+		return insn->opsize == 8 ? 8 : 4;
+	case X86_SZ_DQ:
+		return 16;
+	default:
+		return 0;
+	}
+}
+
 int x86_decode(const uint8_t *bytes, unsigned int avail, unsigned int mode,
 	       struct x86_insn *out)
 {

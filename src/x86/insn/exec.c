@@ -6,6 +6,7 @@
  * memory through struct insn_env, exceptions, registers).
  */
 #include <cpuid.h>
+#include <endian.h>
 #include <errno.h>
 #include <string.h>
 
@@ -35,6 +36,9 @@ static enum insn_result (*const handlers[X86_OP_COUNT])(struct insn_ctx *) = {
 	[X86_OP_INVPCID] = op_invpcid,
 	[X86_OP_RDTSCP] = op_rdtscp,
 	[X86_OP_RDPID] = op_rdpid,
+	[X86_OP_POPCNT] = op_bitcount,
+	[X86_OP_LZCNT] = op_bitcount,
+	[X86_OP_TZCNT] = op_bitcount,
 	[X86_OP_XGETBV] = op_xgetbv,
 	[X86_OP_XSETBV] = op_xsetbv,
 	[X86_OP_XSAVE] = op_xsave,
@@ -83,6 +87,9 @@ static const struct {
 	[FEAT_XSAVEC] = { 0xd, 1, 0, 1 },
 	[FEAT_XGETBV1] = { 0xd, 1, 0, 2 },
 	[FEAT_XSAVES] = { 0xd, 1, 0, 3 },
+	[FEAT_POPCNT] = { 1, 0, 2, 23 },
+	[FEAT_LZCNT] = { 0x80000001u, 0, 2, 5 },
+	[FEAT_BMI1] = { 7, 0, 1, 3 },
 };
 
 bool insn_has_feature(const struct insn_ctx *ctx, enum insn_feature f)
@@ -373,6 +380,92 @@ void insn_gpr_write(struct insn_ctx *ctx, unsigned int reg,
 		gpr[reg] = val;
 		break;
 	}
+}
+
+/* ---- Operands ---------------------------------------------------------- */
+
+/* The general register an operand names, or -1 for memory/others. */
+static int opnd_gpr(const struct insn_ctx *ctx, const struct x86_opnd *o)
+{
+	const struct x86_insn *in = ctx->insn;
+
+	switch (o->kind) {
+	case X86_OPK_E: case X86_OPK_R:
+		return in->has_mem ? -1 : in->rm;
+	case X86_OPK_G:
+		return in->reg;
+	case X86_OPK_Z:
+		return (in->opcode & 7) | ((in->rex & 1) ? 8 : 0);
+	case X86_OPK_REG:
+		return o->reg;
+	default:
+		return -1;
+	}
+}
+
+static bool opnd_is_mem(const struct insn_ctx *ctx, const struct x86_opnd *o)
+{
+	return (o->kind == X86_OPK_E || o->kind == X86_OPK_M) &&
+	       ctx->insn->has_mem;
+}
+
+/* Reads a register or ModRM-memory operand of up to 8 bytes. */
+enum insn_result insn_opnd_read(struct insn_ctx *ctx,
+				const struct x86_opnd *o, uint64_t *val)
+{
+	unsigned int size = x86_opnd_bytes(ctx->insn, o);
+	uint8_t buf[8] = { 0 };
+	enum insn_result r;
+	uint64_t la;
+	int reg;
+
+	if (!size || size > 8)
+		return INSN_UNSUPPORTED;
+	if (opnd_is_mem(ctx, o)) {
+		r = insn_mem_addr(ctx, size, false, &la);
+		if (r)
+			return r;
+		r = insn_read(ctx, la, buf, size);
+		if (r)
+			return r;
+		memcpy(val, buf, sizeof(*val));
+		*val = le64toh(*val);
+		return INSN_DONE;
+	}
+	reg = opnd_gpr(ctx, o);
+	if (reg < 0)
+		return INSN_UNSUPPORTED;
+	*val = insn_gpr_read(ctx, (unsigned int)reg, size);
+	return INSN_DONE;
+}
+
+/* Writes a register or ModRM-memory operand of up to 8 bytes. */
+enum insn_result insn_opnd_write(struct insn_ctx *ctx,
+				 const struct x86_opnd *o, uint64_t val)
+{
+	unsigned int size = x86_opnd_bytes(ctx->insn, o);
+	uint64_t le = htole64(val), la;
+	enum insn_result r;
+	int reg;
+
+	if (!size || size > 8)
+		return INSN_UNSUPPORTED;
+	if (opnd_is_mem(ctx, o)) {
+		r = insn_mem_addr(ctx, size, true, &la);
+		if (r)
+			return r;
+		return insn_write(ctx, la, &le, size);
+	}
+	reg = opnd_gpr(ctx, o);
+	if (reg < 0)
+		return INSN_UNSUPPORTED;
+	insn_gpr_write(ctx, (unsigned int)reg, size, val);
+	return INSN_DONE;
+}
+
+void insn_set_flags(struct insn_ctx *ctx, uint64_t mask, uint64_t bits)
+{
+	ctx->cpu->rflags = (ctx->cpu->rflags & ~mask) | (bits & mask);
 }
 
 /* ---- Fetch, decode, dispatch -------------------------------------------- */

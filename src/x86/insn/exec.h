@@ -58,6 +58,9 @@ enum insn_feature {
 	FEAT_XSAVEC,
 	FEAT_XGETBV1,
 	FEAT_XSAVES,
+	FEAT_POPCNT,
+	FEAT_LZCNT,
+	FEAT_BMI1,
 };
 
 /* exec.c */
@@ -83,6 +86,11 @@ enum insn_result insn_write(struct insn_ctx *ctx, uint64_t la,
 enum insn_result insn_env_error(struct insn_ctx *ctx, int err, uint64_t la,
 				unsigned int access);
 unsigned int insn_access(const struct insn_ctx *ctx, bool write);
+enum insn_result insn_opnd_read(struct insn_ctx *ctx,
+				const struct x86_opnd *o, uint64_t *val);
+enum insn_result insn_opnd_write(struct insn_ctx *ctx,
+				 const struct x86_opnd *o, uint64_t val);
+void insn_set_flags(struct insn_ctx *ctx, uint64_t mask, uint64_t bits);
 uint64_t insn_gpr_read(const struct insn_ctx *ctx, unsigned int reg,
 		       unsigned int size);
 void insn_gpr_write(struct insn_ctx *ctx, unsigned int reg,
@@ -100,6 +108,7 @@ enum insn_result op_crc32(struct insn_ctx *ctx);
 enum insn_result op_invpcid(struct insn_ctx *ctx);
 enum insn_result op_rdtscp(struct insn_ctx *ctx);
 enum insn_result op_rdpid(struct insn_ctx *ctx);
+enum insn_result op_bitcount(struct insn_ctx *ctx);
 
 /* xsave.c */
 enum insn_result op_xgetbv(struct insn_ctx *ctx);

@@ -107,32 +107,6 @@ static char size_suffix(unsigned int bytes)
 	}
 }
 
-/* The width in bytes of an operand of this instruction (0: none/unknown). */
-static unsigned int opnd_bytes(const struct x86_insn *insn,
-			       const struct x86_opnd *o)
-{
-	switch (o->size) {
-	case X86_SZ_B:
-		return 1;
-	case X86_SZ_W:
-		return 2;
-	case X86_SZ_D:
-		return 4;
-	case X86_SZ_Q:
-		return 8;
-	case X86_SZ_V:
-		return insn->opsize;
-	case X86_SZ_Z:
-		return insn->opsize == 2 ? 2 : 4;
-	case X86_SZ_Y:
-		return insn->opsize == 8 ? 8 : 4;
-	case X86_SZ_DQ:
-		return 16;
-	default:
-		return 0;
-	}
-}
-
 const char *x86_insn_mnemonic(const struct x86_insn *insn, char *buf,
 			      size_t size)
 {
@@ -174,11 +148,11 @@ const char *x86_insn_mnemonic(const struct x86_insn *insn, char *buf,
 			return buf;
 		}
 		if (is_string_op(op)) {
-			unsigned int w = opnd_bytes(insn, &insn->opnd[0]);
+			unsigned int w = x86_opnd_bytes(insn, &insn->opnd[0]);
 
 			if (insn->opnd[0].kind == X86_OPK_REG &&
 			    insn->opnd[0].reg == R_RDX)	/* outs dx, ... */
-				w = opnd_bytes(insn, &insn->opnd[1]);
+				w = x86_opnd_bytes(insn, &insn->opnd[1]);
 			snprintf(buf, size, "%s%c", name, size_suffix(w));
 			return buf;
 		}
@@ -271,7 +245,7 @@ static void format_string_opnd(struct sbuf *sb, const struct x86_insn *insn,
 {
 	unsigned int reg = o->kind == X86_OPK_X ? R_RSI : R_RDI;
 
-	sb_printf(sb, "%s", ptr_name(opnd_bytes(insn, o)));
+	sb_printf(sb, "%s", ptr_name(x86_opnd_bytes(insn, o)));
 	if (o->kind == X86_OPK_X)
 		format_seg(sb, insn, X86_REG_NONE);
 	else
@@ -282,7 +256,7 @@ static void format_string_opnd(struct sbuf *sb, const struct x86_insn *insn,
 static void format_opnd(struct sbuf *sb, const struct x86_insn *insn,
 			const struct x86_opnd *o, bool *imm2)
 {
-	unsigned int bytes = opnd_bytes(insn, o);
+	unsigned int bytes = x86_opnd_bytes(insn, o);
 	uint64_t imm = *imm2 ? insn->imm2 : insn->imm;
 
 	switch (o->kind) {

@@ -366,6 +366,10 @@ struct x86_insn {
 int x86_decode(const uint8_t *bytes, unsigned int avail, unsigned int mode,
 	       struct x86_insn *out);
 
+/* The width in bytes of operand o of insn (0: none, or not a fixed size). */
+unsigned int x86_opnd_bytes(const struct x86_insn *insn,
+			    const struct x86_opnd *o);
+
 /* The mnemonic of a decoded instruction ("xrstor64", "jne", "cmpxchg16b"). */
 const char *x86_insn_mnemonic(const struct x86_insn *insn, char *buf,
 			      size_t size);

@@ -289,3 +289,51 @@ enum insn_result op_rdpid(struct insn_ctx *ctx)
 		       aux & 0xffffffffu);
 	return INSN_DONE;
 }
+
+/* ---- popcnt, lzcnt, tzcnt ------------------------------------------------ */
+
+#define ARITH_FLAGS (X86_RFLAGS_CF | X86_RFLAGS_PF | X86_RFLAGS_AF | \
+		     X86_RFLAGS_ZF | X86_RFLAGS_SF | X86_RFLAGS_OF)
+
+/*
+ * Linux patches popcnt into its hweight helpers when CPUID has it, and
+ * compilers emit tzcnt/lzcnt: kernel-mode code the host's emulator lacks.
+ */
+enum insn_result op_bitcount(struct insn_ctx *ctx)
+{
+	const struct x86_insn *in = ctx->insn;
+	unsigned int bits = 8 * in->opsize;
+	enum insn_result r;
+	uint64_t src, res;
+
+	if (in->op == X86_OP_POPCNT && !insn_has_feature(ctx, FEAT_POPCNT))
+		return insn_ud(ctx);
+	/* Without the feature these encodings are bsr/bsf: not done here. */
+	if ((in->op == X86_OP_LZCNT && !insn_has_feature(ctx, FEAT_LZCNT)) ||
+	    (in->op == X86_OP_TZCNT && !insn_has_feature(ctx, FEAT_BMI1)))
+		return INSN_UNSUPPORTED;
+	r = insn_opnd_read(ctx, &in->opnd[1], &src);
+	if (r)
+		return r;
+
+	if (in->op == X86_OP_POPCNT) {
+		res = (uint64_t)__builtin_popcountll(src);
+		r = insn_opnd_write(ctx, &in->opnd[0], res);
+		if (!r)
+			insn_set_flags(ctx, ARITH_FLAGS,
+				       src ? 0 : X86_RFLAGS_ZF);
+		return r;
+	}
+	if (!src)
+		res = bits;
+	else if (in->op == X86_OP_LZCNT)
+		res = (uint64_t)__builtin_clzll(src) - (64 - bits);
+	else
+		res = (uint64_t)__builtin_ctzll(src);
+	r = insn_opnd_write(ctx, &in->opnd[0], res);
+	if (!r)	/* OF, SF, AF, PF are undefined: left as they were */
+		insn_set_flags(ctx, X86_RFLAGS_CF | X86_RFLAGS_ZF,
+			       (src ? 0 : X86_RFLAGS_CF) |
+			       (res ? 0 : X86_RFLAGS_ZF));
+	return r;
+}
