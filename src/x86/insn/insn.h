@@ -4,21 +4,23 @@
  * struct x86_cpu_state, and a formatter for diagnostics.
  *
  * Today it completes the instructions this host's KVM cannot emulate (int3,
- * int n, cmpxchg16b, the XSAVE family, movbe, invpcid, ...); it is shaped to
- * grow into a software CPU.
+ * int n, into, int1, ud0/1/2, cmpxchg8b/16b, the XSAVE family, movbe, crc32,
+ * invpcid, rdtscp, rdpid, popcnt, lzcnt, tzcnt); it is shaped to grow into a
+ * software CPU.
  *
  * How the KVM vCPU loop uses it, after KVM_RUN returned
  * KVM_EXIT_INTERNAL_ERROR / KVM_INTERNAL_ERROR_EMULATION:
  *
  *	1. KVM_GET_REGS + KVM_GET_SREGS -> struct x86_cpu_state.
- *	2. r = x86_insn_step(&cpu, &env, &exc);
- *	3. INSN_DONE:        KVM_SET_REGS (+ KVM_SET_SREGS if you let the
- *	                     instruction change it; today none does), resume.
+ *	2. r = x86_insn_step(&cpu, &env, &exc, &insn);
+ *	3. INSN_DONE:        KVM_SET_REGS (general registers, RIP, RFLAGS are
+ *	                     all that change today), resume.
  *	   INSN_EXCEPTION:   KVM_SET_REGS (RIP is already right, see
- *	                     struct insn_exception), then inject exc with
+ *	                     enum insn_exc_kind), then inject exc with
  *	                     KVM_SET_VCPU_EVENTS, resume.
  *	   INSN_UNSUPPORTED: nothing changed; print the register dump (with
- *	                     x86_insn_format_bytes) and stop the VM.
+ *	                     x86_insn_format(&insn) or x86_insn_format_bytes)
+ *	                     and stop the VM.
  *
  * Guest memory is reached only through struct insn_env: the interpreter
  * computes linear addresses (segments, canonical checks, limits) and the
