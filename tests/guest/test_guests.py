@@ -184,13 +184,17 @@ def run(case):
     xfail = case.ref_xfail if REF == "qemu" else ""
     cmd = command(case, image)
     timeout = REF_XFAIL_TIMEOUT if xfail else TIMEOUT
+    # The serial console and the VMM's own messages are kept apart: a VMM
+    # that writes the console from another thread may interleave them
+    # mid-line.  The regexes see the console, then the messages.
     try:
         r = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, timeout=timeout)
-        out, status = r.stdout, r.returncode
+                           stderr=subprocess.PIPE, timeout=timeout)
+        out, err, status = r.stdout, r.stderr, r.returncode
     except subprocess.TimeoutExpired as e:
-        out, status = e.output or b"", None
-    return cmd, status, out.decode("utf-8", "replace"), xfail, timeout
+        out, err, status = e.output or b"", e.stderr or b"", None
+    out = out.decode("utf-8", "replace") + "\n--- stderr ---\n" + err.decode("utf-8", "replace")
+    return cmd, status, out, xfail, timeout
 
 
 def expectations(case):
