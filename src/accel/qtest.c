@@ -951,6 +951,8 @@ static void log_command(struct qtest_server *s, char **w, int n)
 	for (int i = 0; i < n; i++)
 		fprintf(s->log, " %s", w[i]);
 	fputc('\n', s->log);
+	/* The log is for finding out why a test hung: keep it current. */
+	fflush(s->log);
 }
 
 static void dispatch(struct qtest_server *s, char **w, int n)

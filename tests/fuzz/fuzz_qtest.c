@@ -17,10 +17,12 @@
  * FUZZ_PRINT=1 in the environment prints each command line to stderr: a
  * crashing input becomes a qtest script for tests/qtest/fuzz_regressions/.
  */
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "accel/qtest.h"
 #include "config.h"
@@ -224,12 +226,20 @@ static void op_raw(struct qtest_server *s, struct input *in, char *line)
 	run_line(s, line);
 }
 
+/* Every device there is; COM1 talks to stdio, which is /dev/null here. */
 static struct vm_config cfg = {
 	.ram_size = FUZZ_RAM,
-	.ncpus = 1,
+	.ncpus = 2,
+	.smp_sockets = 1,
+	.smp_cores = 2,
+	.smp_threads = 1,
 	.accel = ACCEL_QTEST,
-	.serial = SERIAL_NONE,
+	.serial = SERIAL_STDIO,
+	.nographic = true,
 	.nodefaults = true,
+	.debug_exit = true,
+	.debug_exit_iobase = 0x501,
+	.debug_exit_iosize = 2,
 	.pc_testdev = true,
 	.pci_testdev = true,
 	.cpu_model = "max",
@@ -238,8 +248,13 @@ static struct vm_config cfg = {
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	const char *p = getenv("FUZZ_PRINT");
+	int null = open("/dev/null", O_RDWR);
 
 	print_lines = p && *p == '1';
+	if (null < 0 || dup2(null, STDIN_FILENO) < 0 ||
+	    dup2(null, STDOUT_FILENO) < 0)
+		abort();
+	close(null);
 	if (event_loop_init())
 		abort();
 	return 0;

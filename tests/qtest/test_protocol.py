@@ -242,6 +242,28 @@ def test_server_mode(qtest):
     assert qt.close() == 0
 
 
+def test_server_mode_waits_for_the_client(tmp_path):
+    sock = tmp_path / "wait.sock"
+    proc = subprocess.Popen([KVMRUN, "-accel", "qtest", "-qtest",
+                             f"unix:{sock},server=on", "-nodefaults"],
+                            stdin=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 20
+        while not sock.exists():
+            assert proc.poll() is None and time.monotonic() < deadline
+            time.sleep(0.02)
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.settimeout(20)
+            s.connect(str(sock))
+            s.sendall(b"endianness\n")
+            assert s.recv(100) == b"OK little\n"
+        assert proc.wait(20) == 0
+        assert b"Sanitizer" not in proc.stderr.read()
+    finally:
+        proc.kill()
+        proc.wait()
+
+
 def test_log_file(qtest, tmp_path):
     log = tmp_path / "qtest.log"
     qt = qtest(qtest_log=log)
