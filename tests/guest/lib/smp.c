@@ -92,9 +92,27 @@ static bool icr_send(unsigned int apic_id, uint32_t lo)
 	return false;
 }
 
+/* The trampoline page must be RAM the memory map gives us. */
+static bool trampoline_page_usable(void)
+{
+	struct mem_range r[MAX_MEM_RANGES];
+	int n = memmap(r, MAX_MEM_RANGES);
+
+	for (int i = 0; i < n; i++) {
+		if (r[i].type == MEM_USABLE && r[i].base <= TRAMPOLINE_BASE &&
+		    r[i].base + r[i].len >= TRAMPOLINE_BASE + 4096)
+			return true;
+	}
+	return false;
+}
+
 static void trampoline_install(void)
 {
 	uint8_t *base = (uint8_t *)TRAMPOLINE_BASE;
+
+	if (!trampoline_page_usable())
+		fail("the AP trampoline page 0x%x is not usable RAM in the memory map",
+		     TRAMPOLINE_BASE);
 
 	memcpy(base, tramp_start, tramp_end - tramp_start);
 	memcpy(base + (tramp_gdtr - tramp_start), gdt_ptr32, 6);
