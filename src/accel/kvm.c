@@ -120,6 +120,45 @@ static struct kvm_cpuid2 *get_supported_cpuid(int sys_fd)
 	return NULL;
 }
 
+/*
+ * KVM emulates some instructions the CPU may lack (MOVBE, RDPID) and lists
+ * them apart; without their CPUID bits KVM's own emulator raises #UD for
+ * them, even where the guest's CPUID (the host's, on kvm_pvm) shows them.
+ */
+static void merge_emulated_cpuid(int sys_fd, struct kvm_cpuid2 *supported)
+{
+	struct kvm_cpuid2 *emu;
+	unsigned int n = 64;
+
+	if (ioctl(sys_fd, KVM_CHECK_EXTENSION, KVM_CAP_EXT_EMUL_CPUID) <= 0)
+		return;
+	emu = calloc(1, sizeof(*emu) + n * sizeof(emu->entries[0]));
+	if (!emu)
+		return;
+	emu->nent = n;
+	if (ioctl(sys_fd, KVM_GET_EMULATED_CPUID, emu) < 0)
+		goto out;
+	for (unsigned int i = 0; i < emu->nent; i++) {
+		const struct kvm_cpuid_entry2 *e = &emu->entries[i];
+
+		for (unsigned int j = 0; j < supported->nent; j++) {
+			struct kvm_cpuid_entry2 *s = &supported->entries[j];
+
+			if (s->function != e->function || s->index != e->index)
+				continue;
+			/* Leaf 0 and the like carry values, not feature bits. */
+			if (e->function != 1 && e->function != 7)
+				continue;
+			s->eax |= e->eax;
+			s->ebx |= e->ebx;
+			s->ecx |= e->ecx;
+			s->edx |= e->edx;
+		}
+	}
+out:
+	free(emu);
+}
+
 /* kvm_pvm runs guest kernel code in its instruction emulator: say so once. */
 static bool host_kvm_is_pvm(void)
 {
@@ -245,6 +284,7 @@ static int kvm_init(struct vm *vm)
 		ret = -ENOTSUP;
 		goto err;
 	}
+	merge_emulated_cpuid(kvm->sys_fd, kvm->cpuid);
 	kvm->host_is_pvm = host_kvm_is_pvm();
 	ret = create_vm_fd(kvm);
 	if (ret)

@@ -39,16 +39,17 @@ static void seg_from_kvm(const struct kvm_segment *k, struct x86_seg *s)
 	};
 }
 
-/* KVM's struct kvm_regs lists the GPRs in x86 encoding order. */
-static uint64_t *kvm_gpr(struct kvm_regs *r, unsigned int i)
+/*
+ * The GPRs of struct kvm_regs in x86 encoding order.  They are __u64
+ * (unsigned long long), not uint64_t (unsigned long): pointers of the
+ * field's own type keep the compiler's aliasing analysis honest.
+ */
+static __u64 *kvm_gpr(struct kvm_regs *r, unsigned int i)
 {
-	uint64_t *order[X86_NR_GPRS] = {
-		(uint64_t *)&r->rax, (uint64_t *)&r->rcx, (uint64_t *)&r->rdx,
-		(uint64_t *)&r->rbx, (uint64_t *)&r->rsp, (uint64_t *)&r->rbp,
-		(uint64_t *)&r->rsi, (uint64_t *)&r->rdi, (uint64_t *)&r->r8,
-		(uint64_t *)&r->r9, (uint64_t *)&r->r10, (uint64_t *)&r->r11,
-		(uint64_t *)&r->r12, (uint64_t *)&r->r13, (uint64_t *)&r->r14,
-		(uint64_t *)&r->r15,
+	__u64 *order[X86_NR_GPRS] = {
+		&r->rax, &r->rcx, &r->rdx, &r->rbx, &r->rsp, &r->rbp,
+		&r->rsi, &r->rdi, &r->r8, &r->r9, &r->r10, &r->r11,
+		&r->r12, &r->r13, &r->r14, &r->r15,
 	};
 
 	return order[i];

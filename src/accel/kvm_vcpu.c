@@ -271,7 +271,12 @@ static void *vcpu_thread(void *arg)
 	sigaddset(&set, SIG_VCPU_KICK);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 
-	while (!atomic_load(&v->kvm->stopping)) {
+	/*
+	 * After a debug-exit, power-off or reset request the guest must not
+	 * run on: QEMU's isa-debug-exit ends the process on the spot.
+	 */
+	while (!atomic_load(&v->kvm->stopping) &&
+	       atomic_load(&v->vm->request) == VM_REQ_NONE) {
 		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
