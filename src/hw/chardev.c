@@ -649,6 +649,14 @@ void chardev_free(struct chardev *chr)
 	free(chr);
 }
 
+/* A background job of the terminal on fd (not merely one without one). */
+static bool in_background(int fd)
+{
+	pid_t fg = tcgetpgrp(fd);
+
+	return fg >= 0 && fg != getpgrp();
+}
+
 struct chardev *chardev_stdio(bool signals)
 {
 	struct chardev *chr;
@@ -664,7 +672,11 @@ struct chardev *chardev_stdio(bool signals)
 	}
 	stdio_chr = chr;
 	atexit(stdio_atexit);
-	if (isatty(STDIN_FILENO)) {
+	if (isatty(STDIN_FILENO) && in_background(STDIN_FILENO)) {
+		/* Reading or setting it would stop us with SIGTTIN/SIGTTOU. */
+		log_warn("-serial stdio: kvmrun runs in the background of its terminal: console input is off");
+		chr->in_eof = true;
+	} else if (isatty(STDIN_FILENO)) {
 		chr->in_tty = true;
 		log_set_exit_hook(tty_restore);
 		ret = tty_make_raw(STDIN_FILENO, signals);
