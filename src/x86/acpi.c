@@ -193,7 +193,10 @@ int acpi_build_fadt(uint8_t *buf, size_t len, uint64_t facs, uint64_t dsdt,
 	f[FADT_RESET_VALUE] = ACPI_RESET_VALUE;
 	f[FADT_MINOR_VERSION] = 0;
 
-	put64(f + FADT_X_FIRMWARE_CTRL, facs);
+	/*
+	 * X_FIRMWARE_CTRL stays 0, as on QEMU: with both set, ACPICA
+	 * installs the FACS twice.  It is below 4 GiB either way.
+	 */
 	put64(f + FADT_X_DSDT, dsdt);
 	gas_io(f + FADT_X_PM1A_EVT_BLK, ACPI_PM1_EVT_LEN * 8, GAS_ACCESS_WORD,
 	       ACPI_PM1_EVT_BLK);
