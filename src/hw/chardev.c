@@ -275,6 +275,33 @@ static int writer_start(struct chardev *chr)
 	return 0;
 }
 
+static void *warn_main(void *arg)
+{
+	log_warn("console output is stalled: dropping guest output beyond %d KiB",
+		 OUT_BUF_SIZE / 1024);
+	return NULL;
+}
+
+/*
+ * Warn from a thread of its own: stderr may be the same stalled terminal,
+ * and the caller is a vCPU holding the bus lock.
+ */
+static void warn_stalled(void)
+{
+	pthread_attr_t attr;
+	sigset_t all, old;
+	pthread_t t;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	if (pthread_create(&t, &attr, warn_main, NULL))
+		log_debug("console output is stalled: dropping guest output");
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	pthread_attr_destroy(&attr);
+}
+
 void chardev_write(struct chardev *chr, const uint8_t *buf, size_t len)
 {
 	size_t room, n, tail, first;
@@ -305,8 +332,7 @@ void chardev_write(struct chardev *chr, const uint8_t *buf, size_t len)
 	}
 	pthread_mutex_unlock(&chr->lock);
 	if (warn)
-		log_warn("console output is stalled: dropping guest output beyond %d KiB",
-			 OUT_BUF_SIZE / 1024);
+		warn_stalled();
 }
 
 static void write_str(struct chardev *chr, const char *s)
