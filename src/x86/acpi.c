@@ -15,6 +15,7 @@
 
 #include "device.h"
 #include "hw/fw_cfg.h"
+#include "hw/pci.h"
 #include "memory.h"
 #include "util/log.h"
 #include "vm.h"
@@ -220,10 +221,34 @@ int acpi_build_facs(uint8_t *buf, size_t len)
 	return ACPI_FACS_LEN;
 }
 
-int acpi_build_madt(uint8_t *buf, size_t len, unsigned int ncpus)
+static uint8_t *madt_iso(uint8_t *p, uint8_t irq, uint32_t gsi,
+			 uint16_t flags)
 {
+	p[0] = MADT_TYPE_ISO;
+	p[1] = ACPI_MADT_ISO_LEN;
+	p[2] = 0;				/* ISA */
+	p[3] = irq;
+	put32(p + 4, gsi);
+	put16(p + 8, flags);
+	return p + ACPI_MADT_ISO_LEN;
+}
+
+/*
+ * The level-triggered ISA IRQs: the SCI and the PCI INTx lines; never 0
+ * or 2, whose pins the PIT's override takes.
+ */
+static uint16_t madt_level_irqs(const struct acpi_machine *m)
+{
+	return (m->pci_irqs | 1u << ACPI_SCI_IRQ) & ~(1u << 0 | 1u << 2);
+}
+
+int acpi_build_madt(uint8_t *buf, size_t len, const struct acpi_machine *m)
+{
+	unsigned int ncpus = m->ncpus;
+	uint16_t level = madt_level_irqs(m);
 	size_t size = ACPI_HEADER_LEN + 8 + ncpus * ACPI_MADT_LAPIC_LEN +
-		      ACPI_MADT_IOAPIC_LEN + 2 * ACPI_MADT_ISO_LEN +
+		      ACPI_MADT_IOAPIC_LEN +
+		      (1 + __builtin_popcount(level)) * ACPI_MADT_ISO_LEN +
 		      ACPI_MADT_LAPIC_NMI_LEN;
 	uint8_t *p;
 
@@ -254,22 +279,11 @@ int acpi_build_madt(uint8_t *buf, size_t len, unsigned int ncpus)
 	p += ACPI_MADT_IOAPIC_LEN;
 
 	/* The PIT's IRQ 0 is wired to IOAPIC pin 2, conforming (edge). */
-	p[0] = MADT_TYPE_ISO;
-	p[1] = ACPI_MADT_ISO_LEN;
-	p[2] = 0;				/* ISA */
-	p[3] = 0;
-	put32(p + 4, 2);
-	put16(p + 8, 0);
-	p += ACPI_MADT_ISO_LEN;
-
-	/* The SCI is level triggered, active high. */
-	p[0] = MADT_TYPE_ISO;
-	p[1] = ACPI_MADT_ISO_LEN;
-	p[2] = 0;
-	p[3] = ACPI_SCI_IRQ;
-	put32(p + 4, ACPI_SCI_IRQ);
-	put16(p + 8, MADT_ISO_LEVEL_HIGH);
-	p += ACPI_MADT_ISO_LEN;
+	p = madt_iso(p, 0, 2, 0);
+	/* The SCI and PCI INTx: level triggered, active high, identity. */
+	for (unsigned int irq = 1; irq < 16; irq++)
+		if (level & (1u << irq))
+			p = madt_iso(p, irq, irq, MADT_ISO_LEVEL_HIGH);
 
 	p[0] = MADT_TYPE_LAPIC_NMI;
 	p[1] = ACPI_MADT_LAPIC_NMI_LEN;
@@ -697,7 +711,7 @@ int acpi_build_tables(uint8_t *buf, size_t len, uint64_t base,
 	ACPI_PLACE(dsdt, acpi_build_dsdt(_p, len - off, m));
 	ACPI_PLACE(fadt, acpi_build_fadt(_p, len - off, lay.facs, lay.dsdt,
 					 m->ncpus));
-	ACPI_PLACE(madt, acpi_build_madt(_p, len - off, m->ncpus));
+	ACPI_PLACE(madt, acpi_build_madt(_p, len - off, m));
 	entries[0] = lay.fadt;
 	entries[1] = lay.madt;
 	ACPI_PLACE(xsdt, acpi_build_xsdt(_p, len - off, entries, 2));
@@ -716,6 +730,9 @@ static int acpi_tables_write(struct vm *vm)
 		/* Describe what the devices realized, not what was asked. */
 		.com1 = bus_find(&pio_bus, 0x3f8) != NULL,
 		.fw_cfg = bus_find(&pio_bus, FW_CFG_PORT_SEL) != NULL,
+		/* The PCI host bridge's INTx lines, as hw/pci.c routes them. */
+		.pci_irqs = bus_find(&pio_bus, PCI_CONFIG_DATA_PORT) ?
+			    1u << PCI_INTX_GSI_LOW | 1u << PCI_INTX_GSI_HIGH : 0,
 	};
 	struct acpi_layout lay;
 	uint8_t *area;

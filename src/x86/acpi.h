@@ -134,10 +134,16 @@ struct acpi_machine {
 	unsigned int ncpus;	/* 1..255: APIC IDs and processor UIDs 0..n-1 */
 	bool com1;		/* a 16550 at 0x3F8, IRQ 4 */
 	bool fw_cfg;		/* QEMU's fw_cfg at 0x510-0x51B */
+	/*
+	 * ISA IRQs (besides the SCI's 9) that are PCI INTx lines: level
+	 * triggered, active high, each with its MADT override as on QEMU's pc.
+	 */
+	uint16_t pci_irqs;
 };
 
 int acpi_build_dsdt(uint8_t *buf, size_t len, const struct acpi_machine *m);
-int acpi_build_madt(uint8_t *buf, size_t len, unsigned int ncpus);
+int acpi_build_madt(uint8_t *buf, size_t len, const struct acpi_machine *m);
+
 
 /* Where acpi_build_tables() put each table (guest-physical). */
 struct acpi_layout {

@@ -228,19 +228,24 @@ static void test_fadt(void)
 	CHECK_EQ(acpi_build_fadt(small, sizeof(small), 0, 0, 1), -ENOSPC);
 }
 
-static void check_madt(unsigned int ncpus)
+/* The MADT for ncpus CPUs; PCI INTx on pci_irqs, overridden as level_isos. */
+static void check_madt(unsigned int ncpus, uint16_t pci_irqs, uint16_t level_isos)
 {
+	struct acpi_machine m = { .ncpus = ncpus, .pci_irqs = pci_irqs };
 	struct acpi_layout lay;
 	const uint8_t *t, *p, *end;
 	unsigned int lapics = 0, ioapics = 0, isos = 0, nmis = 0, others = 0;
-	bool irq0 = false, irq9 = false;
+	unsigned int nlevel = __builtin_popcount(level_isos);
+	uint16_t level_seen = 0;
+	bool irq0 = false;
 
-	CHECK(build(ncpus, true, &lay) > 0);
+	memset(area, 0xa5, sizeof(area));
+	CHECK(acpi_build_tables(area, sizeof(area), BASE, &m, &lay) > 0);
 	t = table_at(lay.madt, "APIC");
 	CHECK(t != NULL);
 	if (!t)
 		return;
-	CHECK_EQ(le32(t + 4), 44 + 8 * ncpus + 12 + 2 * 10 + 6);
+	CHECK_EQ(le32(t + 4), 44 + 8 * ncpus + 12 + (1 + nlevel) * 10 + 6);
 	CHECK_EQ(acpi_checksum(t, le32(t + 4)), 0);
 	CHECK_EQ(le32(t + 36), MEM_LAPIC_BASE);
 	CHECK_EQ(le32(t + 40), MADT_PCAT_COMPAT);
@@ -272,10 +277,12 @@ static void check_madt(unsigned int ncpus)
 				CHECK_EQ(le32(p + 4), 2);
 				CHECK_EQ(le16(p + 8), 0);	/* ISA: edge, high */
 				irq0 = true;
-			} else if (p[3] == 9) {
-				CHECK_EQ(le32(p + 4), 9);
-				CHECK_EQ(le16(p + 8), 0x000d);	/* level, high */
-				irq9 = true;
+			} else {
+				/* Identity, level, high; each IRQ once. */
+				CHECK_EQ(le32(p + 4), p[3]);
+				CHECK_EQ(le16(p + 8), 0x000d);
+				CHECK(p[3] < 16 && !(level_seen & (1u << p[3])));
+				level_seen |= 1u << p[3];
 			}
 			isos++;
 			break;
@@ -292,8 +299,9 @@ static void check_madt(unsigned int ncpus)
 	CHECK(p == end);
 	CHECK_EQ(lapics, ncpus);
 	CHECK_EQ(ioapics, 1);
-	CHECK_EQ(isos, 2);
-	CHECK(irq0 && irq9);
+	CHECK_EQ(isos, 1 + nlevel);
+	CHECK(irq0);
+	CHECK_EQ(level_seen, level_isos);
 	CHECK_EQ(nmis, 1);
 	CHECK_EQ(others, 0);
 }
@@ -302,13 +310,23 @@ static void test_madt(void)
 {
 	uint8_t small[64];
 
-	check_madt(1);
-	check_madt(2);
-	check_madt(4);
-	check_madt(255);
-	CHECK_EQ(acpi_build_madt(small, sizeof(small), 2), -ENOSPC);
-	CHECK_EQ(acpi_build_madt(area, AREA, 0), -EINVAL);
-	CHECK_EQ(acpi_build_madt(area, AREA, 256), -EINVAL);
+	struct acpi_machine m = { .ncpus = 2 };
+
+	/* Without PCI: IRQ 0 -> GSI 2 and the SCI, as the brief for QEMU's pc. */
+	check_madt(1, 0, 1u << 9);
+	check_madt(2, 0, 1u << 9);
+	check_madt(4, 0, 1u << 9);
+	check_madt(255, 0, 1u << 9);
+	/* PCI INTx on 10 and 11, as QEMU's pc overrides its PCI IRQs. */
+	check_madt(2, 1u << 10 | 1u << 11, 1u << 9 | 1u << 10 | 1u << 11);
+	/* IRQ 0 and 2 belong to the PIT's override; 9 appears once. */
+	check_madt(2, 1u << 0 | 1u << 2 | 1u << 9 | 1u << 5,
+		   1u << 5 | 1u << 9);
+	CHECK_EQ(acpi_build_madt(small, sizeof(small), &m), -ENOSPC);
+	m.ncpus = 0;
+	CHECK_EQ(acpi_build_madt(area, AREA, &m), -EINVAL);
+	m.ncpus = 256;
+	CHECK_EQ(acpi_build_madt(area, AREA, &m), -EINVAL);
 }
 
 static const uint8_t *find(const uint8_t *hay, size_t n, const void *needle,
@@ -486,6 +504,7 @@ static void test_device(void)
 	vm.mem = &mem;
 	CHECK_EQ(bus_register(&pio_bus, 0x3f8, 8, dummy_io, NULL, "com1"), 0);
 	CHECK_EQ(bus_register(&pio_bus, 0x510, 2, dummy_io, NULL, "fw_cfg"), 0);
+	CHECK_EQ(bus_register(&pio_bus, 0xcf8, 8, dummy_io, NULL, "pci"), 0);
 	CHECK_EQ(acpi_tables_device.order, DEVICE_ORDER_FIRMWARE);
 	CHECK_EQ(acpi_tables_device.realize(&vm), 0);
 	CHECK_EQ(vm.rsdp_gpa, LAYOUT_ACPI);
@@ -506,6 +525,17 @@ static void test_device(void)
 			CHECK(dsdt && find(dsdt, len, com_hid, sizeof(com_hid)));
 			CHECK(dsdt && find(dsdt, len, "QEMU0002", 8));
 		}
+		/* With a PCI host, its INTx lines 10 and 11 are overridden too. */
+		const uint8_t *madt = x ? gpa_to_hva(&mem, le64(x + 44), 44) : NULL;
+
+		CHECK(madt && !memcmp(madt, "APIC", 4));
+		if (madt) {
+			static const uint8_t iso11[] = { 2, 10, 0, 11, 11, 0, 0, 0, 0x0d, 0 };
+			uint32_t len = le32(madt + 4);
+
+			madt = gpa_to_hva(&mem, le64(x + 44), len);
+			CHECK(madt && find(madt, len, iso11, sizeof(iso11)));
+		}
 	}
 	/* A guest that scribbled on the tables gets them back on reset. */
 	memset(gpa_to_hva(&mem, LAYOUT_ACPI, 64), 0, 64);
@@ -515,6 +545,7 @@ static void test_device(void)
 	CHECK_EQ(vm.rsdp_gpa, 0);
 	bus_unregister(&pio_bus, 0x3f8);
 	bus_unregister(&pio_bus, 0x510);
+	bus_unregister(&pio_bus, 0xcf8);
 	guest_mem_free(&mem);
 
 	/* Less than 1 MiB of RAM leaves no room at 0xE0000: a clear error. */
