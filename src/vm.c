@@ -8,6 +8,7 @@
 #include "vm.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -34,9 +35,16 @@ static void vm_request(struct vm *vm, int req, int status)
 {
 	int none = VM_REQ_NONE;
 
+	/*
+	 * Claim the request slot first: the status belongs to the winner, so a
+	 * reset racing a debug-exit cannot rewrite the guest's verdict.  The
+	 * main loop reads the status only after stopping every vCPU.
+	 */
+	if (!atomic_compare_exchange_strong(&vm->request, &none, VM_REQ_CLAIMED))
+		return;
 	atomic_store(&vm->exit_status, status);
-	if (atomic_compare_exchange_strong(&vm->request, &none, req))
-		vm_wake(vm);
+	atomic_store(&vm->request, req);
+	vm_wake(vm);
 }
 
 void vm_request_exit(struct vm *vm, int status)
@@ -154,7 +162,14 @@ int vm_run(struct vm *vm)
 		vm->accel->stop(vm);
 		return KVMRUN_EXIT_SETUP;
 	}
-	while ((req = atomic_load(&vm->request)) == VM_REQ_NONE) {
+	for (;;) {
+		req = atomic_load(&vm->request);
+		if (req == VM_REQ_CLAIMED) {
+			sched_yield();	/* the filer is between two stores */
+			continue;
+		}
+		if (req != VM_REQ_NONE)
+			break;
 		ret = event_loop_run_once(-1);
 		if (ret < 0) {
 			log_error("event loop: %s", strerror(-ret));

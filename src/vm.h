@@ -21,6 +21,7 @@ enum vm_request {
 	VM_REQ_NONE,
 	VM_REQ_RESET,		/* guest asked for a reset */
 	VM_REQ_EXIT,		/* end kvmrun with vm->exit_status */
+	VM_REQ_CLAIMED,		/* a request is being filed */
 };
 
 /* What vm_run() returns when the VM should be built again (a reset). */
