@@ -1,0 +1,113 @@
+"""Item 8 of issue 2: SIGINT, SIGTERM and SIGHUP end kvmrun with exactly one
+line naming the signal, status 0, and no sanitizer report -- whether the
+guest is halted, busy with exits, or absent (qtest), and whether its output
+is being read or not."""
+import signal
+import time
+
+import pytest
+
+from sysrun import (COM1, check_clean, check_note, guest, messages,
+                    need_kvm, sig_name)
+
+SIGNALS = [signal.SIGINT, signal.SIGTERM, signal.SIGHUP]
+IDS = [sig_name(s) for s in SIGNALS]
+
+# A guest that prints, passes, finds no isa-debug-exit and halts forever;
+# and one that keeps the vCPU busy with port-I/O exits for hours.
+HALTED = ("hello", [], rb"did not stop the VM; halting")
+BUSY = ("pio_loop", ["-append", "n=100000000000"], rb"pio_loop: booted")
+
+
+def expect_signal_exit(v, sig, started=True):
+    status = v.wait(20)
+    check_clean(v.err)
+    msgs = messages(v.err)
+    name = sig_name(sig)
+    assert status == 0, f"exit status {status} after SIG{name}:\n{v}"
+    assert len(msgs) == 1 and name in msgs[0] and "signal" in msgs[0], \
+        f"expected one line naming SIG{name}, got {msgs}:\n{v}"
+    check_note(v.err, started)
+
+
+@pytest.mark.parametrize("sig", SIGNALS, ids=IDS)
+def test_qtest(vm, sig):
+    v = vm(["-nodefaults", "-serial", "stdio"], qtest=True)
+    qt = v.qtest()
+    qt.outb(COM1, ord("!"))                 # the VM is up and serving
+    assert v.out.wait_for(rb"!", 10), v
+    v.signal(sig)
+    expect_signal_exit(v, sig, started=False)
+    qt.close()
+
+
+@pytest.mark.parametrize("sig", SIGNALS, ids=IDS)
+@pytest.mark.parametrize("kind", [HALTED, BUSY], ids=["halted", "busy"])
+def test_kvm_guest(vm, kind, sig):
+    need_kvm()
+    name, args, marker = kind
+    v = vm(["-kernel", guest(name), "-nodefaults", "-serial", "stdio"] + args)
+    assert v.out.wait_for(marker, 20), f"guest did not get going:\n{v}"
+    time.sleep(0.2)
+    v.signal(sig)
+    expect_signal_exit(v, sig)
+
+
+def test_kvm_smp_guest(vm):
+    """Four vCPU threads, all parked in HLT or running: one signal ends all."""
+    need_kvm()
+    v = vm(["-kernel", guest("smp"), "-smp", "4", "-append", "cpus=4",
+            "-nodefaults", "-serial", "stdio"])
+    assert v.out.wait_for(rb"PASS smp", 30), v
+    v.signal(signal.SIGTERM)
+    expect_signal_exit(v, signal.SIGTERM)
+
+
+def test_during_reset_loop(vm):
+    """A guest that triple-faults and resets again and again (no -no-reboot):
+    the signal still ends kvmrun at once, between or during rebuilds."""
+    need_kvm()
+    v = vm(["-kernel", guest("triplefault"), "-nodefaults", "-serial", "stdio"])
+    assert v.out.wait_for(rb"(?s)(loading an empty IDT.*){3}", 30), v
+    v.signal(signal.SIGTERM)
+    status = v.wait(20)
+    check_clean(v.err)
+    sig_lines = [m for m in messages(v.err) if "signal" in m]
+    assert status == 0, v
+    assert len(sig_lines) == 1 and "TERM" in sig_lines[0], v
+    check_note(v.err)
+
+
+def test_console_output_stalled(vm):
+    """Nobody reads kvmrun's stdout, and the guest keeps writing: the signal
+    must still end kvmrun promptly (it may give up on the unread output)."""
+    v = vm(["-nodefaults", "-serial", "stdio"], qtest=True)
+    qt = v.qtest()
+    v.out.stop()                            # stop reading: the pipe fills up
+    for i in range(70000):                  # > the 64 KiB pipe buffer
+        qt.cmd(f"outb 0x{COM1:x} 0x{0x41 + i % 26:x}")
+    t0 = time.monotonic()
+    v.signal(signal.SIGTERM)
+    status = v.wait(20)
+    elapsed = time.monotonic() - t0
+    check_clean(v.err)
+    msgs = messages(v.err)
+    assert status == 0, v
+    assert any("TERM" in m for m in msgs), v
+    assert elapsed < 5, f"took {elapsed:.1f} s to exit with the console stalled"
+    qt.close()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM], ids=["TERM"])
+def test_two_signals(vm, sig):
+    """A second signal right behind the first (an impatient user, or a
+    supervisor's TERM then HUP): still status 0, no crash, no hang."""
+    need_kvm()
+    v = vm(["-kernel", guest("hello"), "-nodefaults", "-serial", "stdio"])
+    assert v.out.wait_for(HALTED[2], 20), v
+    v.proc.send_signal(sig)
+    v.proc.send_signal(signal.SIGINT)
+    status = v.wait(20)
+    check_clean(v.err)
+    assert status == 0, v
+    assert 1 <= len([m for m in messages(v.err) if "signal" in m]) <= 2, v

@@ -1,0 +1,370 @@
+"""Item 7 of issue 2, the console on a terminal: raw mode while kvmrun runs,
+the Ctrl-A escapes, and the terminal's settings put back exactly on every
+way out; and with no terminal, output flows and input EOF ends nothing.
+
+kvmrun runs on a new pseudo-terminal as its session's foreground job (as
+from a shell).  What the guest receives is read from the UART's RBR through
+the qtest socket (-accel qtest), so no guest CPU is needed for that; the
+exit paths that need a guest (power-off, fatal exit, reset) use the KVM
+test guests."""
+import os
+import signal
+import subprocess
+import sys
+import termios
+import time
+
+import pytest
+
+from sysrun import (COM1, DEBUG_EXIT, ENV, KVMRUN, become_tty_leader, check_clean,
+                    check_note, connect_qtest, guest, messages, need_kvm, need_kvmrun,
+                    open_tty, text, uart_drain_quiet, uart_read)
+
+SERIAL = ["-nodefaults", "-serial", "stdio"]
+CTRL_A = b"\x01"
+
+
+def start_tty(vm, args=(), nographic=True, qtest=True, **kw):
+    args = list(args) + SERIAL + (["-nographic"] if nographic else [])
+    v = vm(args, tty=True, qtest=qtest, **kw)
+    assert v.wait_raw(), f"the terminal never went raw:\n{v}"
+    return v
+
+
+def check_restored(v):
+    now = v.termios()
+    assert now == v.initial, (f"terminal settings not restored:\nbefore {v.initial}\n"
+                              f"after  {now}\n{v}")
+
+
+def check_quit_by_user(v):
+    status = v.wait(20)
+    check_clean(v.err)
+    msgs = messages(v.err)
+    assert status == 0, v
+    assert len(msgs) == 1 and "Ctrl-A x" in msgs[0], f"{msgs}\n{v}"
+    check_restored(v)
+
+
+# ---- raw mode and the escapes ----
+
+@pytest.mark.parametrize("nographic", [True, False], ids=["nographic", "graphic-none"])
+def test_raw_mode_while_running(vm, nographic):
+    v = start_tty(vm, nographic=nographic, qtest=True)
+    t = v.termios()
+    iflag, oflag, cflag, lflag, cc = t[0], t[1], t[2], t[3], t[6]
+    for name in ("ICRNL", "IXON", "INLCR", "IGNCR", "ISTRIP"):
+        assert not iflag & getattr(termios, name), f"{name} still set"
+    for name in ("ICANON", "ECHO", "IEXTEN"):
+        assert not lflag & getattr(termios, name), f"{name} still set"
+    # Ctrl-C goes to the guest under -nographic, as QEMU's; else it is SIGINT.
+    assert bool(lflag & termios.ISIG) == (not nographic)
+    assert cflag & termios.CSIZE == termios.CS8
+    assert oflag & termios.OPOST, "console output lost its \\n -> \\r\\n"
+    assert cc[termios.VMIN] in (1, b"\x01") and cc[termios.VTIME] in (0, b"\x00")
+    v.type(CTRL_A + b"x")
+    check_quit_by_user(v)
+
+
+def test_ctrl_a_x_message_on_the_terminal(vm):
+    """stderr on the terminal too, as a user runs it: the message shows."""
+    v = start_tty(vm, err_on_tty=True)
+    v.type(CTRL_A + b"x")
+    status = v.wait(20)
+    out = text(v.out.bytes())
+    check_clean(out)
+    assert status == 0, v
+    assert out.count("Ctrl-A x") == 1, repr(out)
+    check_restored(v)
+
+
+def test_ctrl_a_h_prints_help(vm):
+    v = start_tty(vm)
+    v.type(CTRL_A + b"h")
+    m = v.out.wait_for(rb"(?s)C-a x.*C-a C-a", 10)
+    assert m, f"no help after Ctrl-A h:\n{v}"
+    time.sleep(0.2)
+    assert v.running(), "Ctrl-A h ended kvmrun"
+    v.type(CTRL_A + b"x")
+    check_quit_by_user(v)
+
+
+def test_ctrl_a_ctrl_a_sends_one(vm):
+    v = start_tty(vm)
+    qt = v.qtest()
+    v.type(CTRL_A + CTRL_A + b"Z")
+    got = uart_read(qt, 2) + uart_drain_quiet(qt)
+    assert got == b"\x01Z", f"guest received {got!r}, expected b'\\x01Z'"
+    v.type(CTRL_A + b"x")
+    check_quit_by_user(v)
+    qt.close()
+
+
+def test_raw_bytes_reach_the_guest(vm):
+    """No line discipline in the way: CR stays CR, and ^C ^Z ^Q ^S ^D DEL
+    are bytes for the guest (under -nographic), not signals or flow control."""
+    v = start_tty(vm)
+    qt = v.qtest()
+    sent = b"a\rb\x03\x1a\x11\x13\x04\x7f\x1c\n\xff"
+    v.type(sent)
+    got = uart_read(qt, len(sent)) + uart_drain_quiet(qt)
+    assert got == sent, f"guest received {got!r}, sent {sent!r}"
+    assert v.running()
+    v.type(CTRL_A + b"x")
+    check_quit_by_user(v)
+    qt.close()
+
+
+def test_unknown_escape_is_swallowed(vm):
+    v = start_tty(vm)
+    qt = v.qtest()
+    v.type(CTRL_A + b"q" + b"k")
+    got = uart_read(qt, 1) + uart_drain_quiet(qt)
+    assert got == b"k", f"guest received {got!r}"
+    v.type(CTRL_A + b"c")                   # no monitor: says so, runs on
+    time.sleep(0.3)
+    assert v.running()
+    v.type(CTRL_A + b"x")
+    status = v.wait(20)
+    check_clean(v.err)
+    msgs = messages(v.err)
+    assert status == 0, v
+    assert len(msgs) == 2 and "monitor" in msgs[0] and "Ctrl-A x" in msgs[1], msgs
+    check_restored(v)
+    qt.close()
+
+
+def test_ctrl_c_without_nographic_is_sigint(vm):
+    v = start_tty(vm, nographic=False)
+    v.type(b"\x03")
+    status = v.wait(20)
+    check_clean(v.err)
+    msgs = messages(v.err)
+    assert status == 0, v
+    assert len(msgs) == 1 and "INT" in msgs[0], msgs
+    check_restored(v)
+
+
+# ---- the terminal restored on every way out ----
+
+def _ctrl_a_x(v, qt):
+    v.type(CTRL_A + b"x")
+
+
+def _sigterm(v, qt):
+    v.signal(signal.SIGTERM)
+
+
+def _sighup(v, qt):
+    v.signal(signal.SIGHUP)
+
+
+def _qtest_hangup(v, qt):
+    qt.close()
+
+
+def _debug_exit(v, qt):
+    qt.outb(0xf4, 0x2a)
+
+
+QTEST_EXITS = [
+    ("ctrl-a-x", _ctrl_a_x, 0, r"Ctrl-A x"),
+    ("sigterm", _sigterm, 0, r"signal TERM"),
+    ("sighup", _sighup, 0, r"signal HUP"),
+    ("qtest-hangup", _qtest_hangup, 0, None),
+    ("debug-exit", _debug_exit, (0x2a << 1) | 1, None),
+]
+
+
+@pytest.mark.parametrize("how,action,status,msg", QTEST_EXITS,
+                         ids=[e[0] for e in QTEST_EXITS])
+def test_restored_on_exit_qtest(vm, how, action, status, msg):
+    v = start_tty(vm, DEBUG_EXIT)
+    qt = v.qtest()
+    qt.outb(COM1, ord("."))
+    assert v.out.wait_for(rb"\.", 10), v
+    action(v, qt)
+    got = v.wait(20)
+    check_clean(v.err)
+    msgs = messages(v.err)
+    assert got == status, v
+    if msg:
+        assert len(msgs) == 1 and msg in msgs[0], msgs
+    else:
+        assert msgs == [], msgs
+    check_restored(v)
+    qt.close()
+
+
+KVM_EXITS = [
+    # (id, guest, args, status, regex that must match stderr's other lines)
+    ("poweroff", "poweroff", [], 0, None),
+    ("debug-exit", "hello", [], 1, None),
+    ("reset-then-pass", "reboot", ["-append", "method=cf9"], 1, None),
+    ("reset-no-reboot", "reboot", ["-append", "method=kbd", "-no-reboot"], 0, None),
+    ("triple-fault-fatal", "triplefault", ["-no-reboot"], 2, "code at"),
+]
+
+
+@pytest.mark.parametrize("how,name,args,status,dump", KVM_EXITS,
+                         ids=[e[0] for e in KVM_EXITS])
+def test_restored_on_exit_kvm(vm, how, name, args, status, dump):
+    need_kvm()
+    v = vm(["-kernel", guest(name)] + args + SERIAL + ["-nographic"] + DEBUG_EXIT, tty=True)
+    got = v.wait(30)
+    check_clean(v.err)
+    assert got == status, v
+    msgs = messages(v.err)
+    if dump:
+        assert any(dump in m for m in msgs), v
+    else:
+        assert msgs == [], v
+    check_note(v.err)
+    check_restored(v)
+
+
+def test_restored_on_ctrl_a_x_kvm(vm):
+    need_kvm()
+    v = vm(["-kernel", guest("hello")] + SERIAL + ["-nographic"], tty=True)
+    assert v.out.wait_for(rb"halting", 20), v
+    assert v.wait_raw(1), "the terminal is not raw while the guest runs"
+    v.type(CTRL_A + b"x")
+    check_quit_by_user(v)
+
+
+SETUP_ERRORS = [
+    # A kernel that fails to load: the console (and raw mode) comes first.
+    ("empty-kernel", lambda tmp: ["-kernel", _empty(tmp)], "not a bzImage"),
+    ("missing-initrd", lambda tmp: ["-kernel", str(guest("hello")), "-initrd",
+                                    os.path.join(tmp, "no-such-initrd")], "no-such-initrd"),
+    ("cmdline-too-long", lambda tmp: ["-kernel", str(guest("hello-mb")),
+                                      "-append", "x" * 40000], "too long"),
+]
+
+
+def _empty(tmp):
+    path = os.path.join(tmp, "empty")
+    open(path, "wb").close()
+    return path
+
+
+@pytest.mark.parametrize("how,make_args,msg", SETUP_ERRORS, ids=[e[0] for e in SETUP_ERRORS])
+def test_restored_on_setup_error(vm, tmp_path, how, make_args, msg):
+    """Set-up errors after the console took the terminal: one line, status
+    1, the terminal as it was."""
+    need_kvm()
+    v = vm(make_args(str(tmp_path)) + SERIAL + ["-nographic"], tty=True)
+    status = v.wait(20)
+    check_clean(v.err)
+    msgs = messages(v.err)
+    assert status == 1, v
+    assert len(msgs) == 1 and msg in msgs[0], msgs
+    check_note(v.err, started=False)
+    check_restored(v)
+
+
+# ---- a background job of the terminal ----
+
+BG_HELPER = r"""
+import os, subprocess, sys
+# The session leader (a shell) keeps the terminal's foreground; kvmrun is
+# started in a process group of its own: a background job.
+p = subprocess.Popen(sys.argv[1:], process_group=0, stderr=subprocess.PIPE)
+print(p.pid, flush=True)
+err = p.stderr.read()
+sys.stdout.write(err.decode(errors="replace"))
+sys.stdout.flush()
+sys.exit(p.wait() & 0xff)
+"""
+
+
+def test_background_job_leaves_the_terminal_alone(tmp_path):
+    """`kvmrun ... &` from a shell: it must not stop on SIGTTOU/SIGTTIN nor
+    change the terminal; it says console input is off and runs."""
+    need_kvmrun()
+    master, slave, initial = open_tty()
+    sock = str(tmp_path / "qtest.sock")
+    helper = None
+    pid = None
+    r, w = os.pipe()
+    try:
+        helper = subprocess.Popen(
+            [sys.executable, "-c", BG_HELPER, KVMRUN, "-accel", "qtest", "-qtest",
+             f"unix:{sock},server=on,wait=off"] + SERIAL + ["-nographic"],
+            stdin=slave, stdout=w, stderr=subprocess.STDOUT, start_new_session=True,
+            preexec_fn=become_tty_leader, env=ENV)
+        os.close(w)
+        w = None
+        rf = os.fdopen(r, "rb")
+        r = None
+        pid = int(rf.readline())
+        qt = connect_qtest(sock, lambda: helper.poll() is None)
+        qt.outb(COM1, ord("B"))             # the VM is alive, not stopped
+        time.sleep(0.3)
+        assert termios.tcgetattr(slave) == initial, "a background job changed the terminal"
+        os.kill(pid, signal.SIGTERM)
+        try:
+            status = helper.wait(20)
+        except subprocess.TimeoutExpired:
+            pytest.fail("kvmrun in the background did not end on SIGTERM (stopped?)")
+        pid = None
+        err = rf.read().decode(errors="replace")
+        rf.close()
+        check_clean(err)
+        msgs = messages(err)
+        assert status == 0, err
+        assert len(msgs) == 2 and "background" in msgs[0] and "TERM" in msgs[1], msgs
+        assert termios.tcgetattr(slave) == initial
+        qt.close()
+    finally:
+        for fd in (r, w, master, slave):
+            if fd is not None:
+                os.close(fd)
+        if pid is not None:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        if helper and helper.poll() is None:
+            helper.kill()
+            helper.wait(10)
+
+
+# ---- no terminal ----
+
+def test_no_terminal_output_flows_kvm(vm):
+    """stdin /dev/null, stdout a pipe: the guest's output arrives while it
+    runs (not at exit), and EOF on stdin does not end the VM."""
+    need_kvm()
+    v = vm(["-kernel", guest("hello")] + SERIAL, stdin=subprocess.DEVNULL)
+    assert v.out.wait_for(rb"PASS hello", 20), v
+    time.sleep(1.0)
+    assert v.running(), f"kvmrun ended by itself:\n{v}"
+    v.signal(signal.SIGTERM)
+    assert v.wait(20) == 0, v
+    check_clean(v.err)
+
+
+def test_no_terminal_partial_line_unbuffered(vm):
+    """A partial line (no newline) reaches the pipe at once."""
+    r, w = os.pipe()
+    try:
+        v = vm(SERIAL, qtest=True, stdin=r)
+    finally:
+        os.close(r)
+    qt = v.qtest()
+    os.write(w, b"hi")
+    os.close(w)                             # EOF on stdin
+    got = uart_read(qt, 2)
+    assert got == b"hi", f"guest received {got!r}"
+    for c in b"abc":
+        qt.outb(COM1, c)
+    assert v.out.wait_for(rb"abc", 5), f"partial line held back:\n{v}"
+    time.sleep(0.5)
+    assert v.running(), f"EOF on stdin ended the VM:\n{v}"
+    qt.outb(COM1, ord("d"))
+    assert v.out.wait_for(rb"abcd", 5), v
+    v.signal(signal.SIGTERM)
+    assert v.wait(20) == 0, v
+    check_clean(v.err)
+    qt.close()
