@@ -500,7 +500,7 @@ static void mem_sized(const struct guest_mem *mem, uint64_t addr,
 	uint64_t base, rlen;
 
 	if (!gpa_to_hva(mem, addr, size) && mmio_range_at(addr, &base, &rlen) &&
-	    addr - base <= rlen - size) {
+	    size <= rlen && addr - base <= rlen - size) {
 		bus_access(&mmio_bus, addr, data, size, is_write);
 		return;
 	}

@@ -345,8 +345,14 @@ static void elcr_io(void *opaque, uint64_t offset, uint8_t *data, uint32_t len,
 	struct pic_state *p = opaque;
 
 	for (uint32_t i = 0; i < len; i++) {
-		struct i8259 *c = &p->chip[(offset + i) & 1];
+		struct i8259 *c;
 
+		if (offset + i >= 2) {
+			if (!is_write)
+				data[i] = 0xff;
+			continue;
+		}
+		c = &p->chip[offset + i];
 		if (is_write)
 			c->elcr = data[i] & c->elcr_mask;
 		else

@@ -437,9 +437,12 @@ static void pit_io(void *opaque, uint64_t offset, uint8_t *data, uint32_t len,
 
 	/* An 8-bit device: a wider access is one byte per port. */
 	for (uint32_t i = 0; i < len; i++) {
-		unsigned int port = offset + i;
+		uint64_t port = offset + i;
 
-		if (port == PIT_PORT_CONTROL) {
+		if (port > PIT_PORT_CONTROL) {
+			if (!is_write)
+				data[i] = 0xff;
+		} else if (port == PIT_PORT_CONTROL) {
 			if (is_write)
 				control_write(p, data[i]);
 			else
@@ -463,6 +466,7 @@ static void port61_io(void *opaque, uint64_t offset, uint8_t *data,
 		chan_set_gate(p, c2, data[0] & PORT61_GATE2);
 		return;
 	}
+	memset(data, 0xff, len);	/* past the one port, if the bus lets us */
 	/*
 	 * The refresh bit toggles on every read, so a guest's delay loop
 	 * waiting on it progresses even on a stopped virtual clock.

@@ -237,6 +237,11 @@ static void test_mmio(void)
 	CHECK_STR(run("read 0xd0000000 16"),
 		  "OK 0xfeca0000000000000000000000000000\n");
 	CHECK_EQ(mmio_accesses, 2);
+	/* A 4-byte read of a 2-byte device: it never sees more than 2. */
+	mmio_accesses = 0;
+	CHECK_STR(run("readl 0xd0001000"), "OK 0x00000000ffffcafe\n");
+	CHECK_EQ(mmio_accesses, 1);
+	CHECK_EQ(mmio_last_len, 2);
 	/* Past the device's 16 bytes: nothing claims it. */
 	mmio_accesses = 0;
 	CHECK_STR(run("read 0xd000000c 8"), "OK 0x00000000ffffffff\n");
@@ -328,6 +333,8 @@ int main(void)
 	CHECK_EQ(bus_register(&pio_bus, 0x510, 4, fake_pio, NULL, "fake"), 0);
 	CHECK_EQ(bus_register(&mmio_bus, 0xd0000000, 16, fake_mmio, NULL,
 			      "fake"), 0);
+	CHECK_EQ(bus_register(&mmio_bus, 0xd0001000, 2, fake_mmio, NULL,
+			      "fake2"), 0);
 	srv = qtest_server_new(&vm);
 	qtest_server_set_send(srv, sink, NULL);
 
