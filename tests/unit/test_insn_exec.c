@@ -1462,6 +1462,53 @@ static void test_bitcount(void)
 	CHECK_EQ(c.gpr[R_RCX], 15);
 }
 
+/* ---- clac / stac ---------------------------------------------------------- */
+
+#define AC (1ULL << 18)
+
+static void test_clac_stac(void)
+{
+	struct x86_cpu_state c;
+	struct insn_exception exc;
+	enum insn_result r;
+
+	reset();
+	F->feat7_ebx |= 1u << 20;
+	cpu64(&c);
+	r = run(&c, "0f 01 cb", &exc);		/* stac */
+	CHECK_EQ(r, INSN_DONE);
+	CHECK_EQ(c.rflags & AC, AC);
+	CHECK_EQ(c.rip, CODE + 3);
+	c.rip = CODE;
+	r = run(&c, "0f 01 ca", &exc);		/* clac */
+	CHECK_EQ(r, INSN_DONE);
+	CHECK_EQ(c.rflags & AC, 0);
+	CHECK_EQ(c.rflags, X86_RFLAGS_FIXED);
+	/* 32-bit kernel code too. */
+	cpu32(&c);
+	c.rflags |= AC;
+	r = run(&c, "0f 01 ca", &exc);
+	CHECK_EQ(r, INSN_DONE);
+	CHECK_EQ(c.rflags & AC, 0);
+	/* CPL 3: #UD, AC untouched. */
+	cpu64(&c);
+	user(&c);
+	r = run(&c, "0f 01 cb", &exc);
+	CHECK_FAULT(r, exc, 6, -1);
+	CHECK_EQ(c.rflags & AC, 0);
+	CHECK_EQ(c.rip, CODE);
+	/* No SMAP in CPUID: #UD. */
+	F->feat7_ebx &= ~(1u << 20);
+	cpu64(&c);
+	r = run(&c, "0f 01 cb", &exc);
+	CHECK_FAULT(r, exc, 6, -1);
+	/* A lock prefix: #UD. */
+	F->feat7_ebx |= 1u << 20;
+	cpu64(&c);
+	r = run(&c, "f0 0f 01 cb", &exc);
+	CHECK_FAULT(r, exc, 6, -1);
+}
+
 int main(void)
 {
 	F = calloc(1, sizeof(*F));
@@ -1479,6 +1526,7 @@ int main(void)
 	test_xsave_32bit();
 	test_addressing64();
 	test_bitcount();
+	test_clac_stac();
 	free(F);
 	return unit_report();
 }

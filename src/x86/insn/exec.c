@@ -39,6 +39,8 @@ static enum insn_result (*const handlers[X86_OP_COUNT])(struct insn_ctx *) = {
 	[X86_OP_POPCNT] = op_bitcount,
 	[X86_OP_LZCNT] = op_bitcount,
 	[X86_OP_TZCNT] = op_bitcount,
+	[X86_OP_CLAC] = op_clac_stac,
+	[X86_OP_STAC] = op_clac_stac,
 	[X86_OP_XGETBV] = op_xgetbv,
 	[X86_OP_XSETBV] = op_xsetbv,
 	[X86_OP_XSAVE] = op_xsave,
@@ -90,6 +92,7 @@ static const struct {
 	[FEAT_POPCNT] = { 1, 0, 2, 23 },
 	[FEAT_LZCNT] = { 0x80000001u, 0, 2, 5 },
 	[FEAT_BMI1] = { 7, 0, 1, 3 },
+	[FEAT_SMAP] = { 7, 0, 1, 20 },
 };
 
 bool insn_has_feature(const struct insn_ctx *ctx, enum insn_feature f)

@@ -61,6 +61,7 @@ enum insn_feature {
 	FEAT_POPCNT,
 	FEAT_LZCNT,
 	FEAT_BMI1,
+	FEAT_SMAP,
 };
 
 /* exec.c */
@@ -109,6 +110,7 @@ enum insn_result op_invpcid(struct insn_ctx *ctx);
 enum insn_result op_rdtscp(struct insn_ctx *ctx);
 enum insn_result op_rdpid(struct insn_ctx *ctx);
 enum insn_result op_bitcount(struct insn_ctx *ctx);
+enum insn_result op_clac_stac(struct insn_ctx *ctx);
 
 /* xsave.c */
 enum insn_result op_xgetbv(struct insn_ctx *ctx);

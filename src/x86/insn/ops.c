@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * Integer and system instructions the executor completes: software
- * interrupts, #UD opcodes, cmpxchg8b/16b, movbe, crc32, invpcid, rdtscp and
- * rdpid.  Each handler checks everything that can fault before it changes
- * any register, so a fault leaves the state as it was.
+ * interrupts, #UD opcodes, cmpxchg8b/16b, movbe, crc32, invpcid, rdtscp,
+ * rdpid, popcnt/lzcnt/tzcnt and clac/stac.  Each handler checks everything
+ * that can fault before it changes any register, so a fault leaves the
+ * state as it was.
  */
 #include <errno.h>
 #include <string.h>
@@ -336,4 +337,25 @@ enum insn_result op_bitcount(struct insn_ctx *ctx)
 			       (src ? 0 : X86_RFLAGS_CF) |
 			       (res ? 0 : X86_RFLAGS_ZF));
 	return r;
+}
+
+/* ---- clac, stac ---------------------------------------------------------- */
+
+#define X86_RFLAGS_AC_BIT (1ULL << 18)
+
+/*
+ * Linux patches clac/stac into every entry path and user access once SMAP
+ * is in CPUID, and this host's emulator lacks both.
+ */
+enum insn_result op_clac_stac(struct insn_ctx *ctx)
+{
+	if (!insn_has_feature(ctx, FEAT_SMAP) || ctx->cpl > 0 ||
+	    (ctx->cpu->rflags & X86_RFLAGS_VM) ||
+	    !(ctx->cpu->cr0 & X86_CR0_PE))
+		return insn_ud(ctx);
+	if (ctx->insn->op == X86_OP_CLAC)
+		ctx->cpu->rflags &= ~X86_RFLAGS_AC_BIT;
+	else
+		ctx->cpu->rflags |= X86_RFLAGS_AC_BIT;
+	return INSN_DONE;
 }
