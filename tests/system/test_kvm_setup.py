@@ -1,0 +1,183 @@
+"""Item 2 of issue 2: /dev/kvm that cannot be used gives one clear line
+saying what to do and status 1 -- before any guest starts, so without the
+kvm_pvm start-up note -- while -accel qtest needs no KVM at all.
+
+The bad /dev/kvm is made without touching the host's: an unprivileged user
+(setpriv to nobody) for "permission denied", and a private mount namespace
+(unshare -m) with /dev/kvm hidden or replaced for the rest."""
+import os
+import pathlib
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+import pytest
+
+from sysrun import (HOST_IS_PVM, KVMRUN, check_clean, check_note, guest, messages,
+                    need_kvm, need_kvmrun, run)
+
+NOBODY = 65534
+
+
+@pytest.fixture
+def world_tmp():
+    """A scratch directory the unprivileged user can use (tmp_path is not)."""
+    d = tempfile.mkdtemp(prefix="kvmrun-sys-")
+    os.chmod(d, 0o777)
+    yield pathlib.Path(d)
+    shutil.rmtree(d, ignore_errors=True)
+
+
+def unprivileged_kvmrun(tmp_path):
+    """A copy of the binary any user can run, and the setpriv prefix."""
+    if os.geteuid() != 0:
+        pytest.skip("needs root, to run kvmrun as an unprivileged user (setpriv)")
+    if not shutil.which("setpriv"):
+        pytest.skip("setpriv (util-linux) is not installed")
+    need_kvmrun()
+    if not os.path.exists("/dev/kvm"):
+        pytest.skip("/dev/kvm does not exist here")
+    st = os.stat("/dev/kvm")
+    if st.st_mode & 0o006:
+        pytest.skip("/dev/kvm is open to every user here: no permission error to provoke")
+    exe = tmp_path / "kvmrun"
+    shutil.copy(KVMRUN, exe)
+    os.chmod(exe, 0o755)
+    img = tmp_path / "hello.elf"
+    shutil.copy(guest("hello"), img)
+    os.chmod(img, 0o644)
+    prefix = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "--"]
+    return prefix, exe, img
+
+
+def run_as(prefix, exe, args, timeout=20):
+    argv = prefix + [str(exe)] + [str(a) for a in args]
+    r = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=timeout, cwd="/")
+    check_clean(r.stderr)
+    return r
+
+
+def test_permission_denied(world_tmp):
+    prefix, exe, img = unprivileged_kvmrun(world_tmp)
+    r = run_as(prefix, exe, ["-kernel", img, "-nodefaults"])
+    msgs = messages(r.stderr)
+    assert r.returncode == 1, r
+    assert len(msgs) == 1, msgs
+    assert "/dev/kvm" in msgs[0] and "kvm group" in msgs[0], msgs
+    check_note(r.stderr, started=False)
+
+
+def test_unprivileged_qtest_needs_no_kvm(world_tmp):
+    prefix, exe, _ = unprivileged_kvmrun(world_tmp)
+    sock = world_tmp / "q.sock"
+    argv = prefix + [str(exe), "-accel", "qtest", "-qtest",
+                     f"unix:{sock},server=on,wait=off", "-nodefaults"]
+    p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, cwd="/")
+    try:
+        deadline = time.monotonic() + 10
+        while not sock.exists() and p.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert p.poll() is None, p.stderr.read()
+        assert sock.exists(), "no qtest socket"
+        p.send_signal(signal.SIGTERM)
+        out, err = p.communicate(timeout=20)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait(10)
+    check_clean(err)
+    assert p.returncode == 0, err
+    assert len(messages(err)) == 1 and "TERM" in messages(err)[0], err
+
+
+def mount_ns_argv(setup, args):
+    """argv running kvmrun after `setup` (shell) in a private mount namespace."""
+    if os.geteuid() != 0:
+        pytest.skip("needs root for a private mount namespace (unshare -m)")
+    if not shutil.which("unshare"):
+        pytest.skip("unshare (util-linux) is not installed")
+    need_kvmrun()
+    probe = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-ec", setup],
+                           capture_output=True, timeout=10)
+    if probe.returncode:
+        pytest.skip(f"cannot set up a mount namespace here: {probe.stderr.decode().strip()}")
+    return (["unshare", "-m", "--propagation", "private", "sh", "-ec",
+             setup + ' && exec "$@"', "sh", KVMRUN] + [str(a) for a in args])
+
+
+def in_mount_ns(setup, args, timeout=20):
+    r = subprocess.run(mount_ns_argv(setup, args), stdin=subprocess.DEVNULL,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
+    check_clean(r.stderr)
+    return r
+
+
+# A /dev with only what the sanitizers and the tests need, and no kvm.
+HIDE_KVM = ("mount -t tmpfs -o mode=755 none /dev && mknod -m 666 /dev/null c 1 3 && "
+            "mknod -m 666 /dev/urandom c 1 9")
+
+
+def test_missing_dev_kvm():
+    r = in_mount_ns(HIDE_KVM, ["-kernel", guest("hello"), "-nodefaults"])
+    msgs = messages(r.stderr)
+    assert r.returncode == 1, r.stderr
+    assert len(msgs) == 1, msgs
+    assert "/dev/kvm" in msgs[0] and "module" in msgs[0], msgs
+    check_note(r.stderr, started=False)
+
+
+def test_missing_dev_kvm_qtest_still_runs(tmp_path):
+    """No /dev/kvm: -accel qtest runs, and ends 0 when its client hangs up."""
+    sock = tmp_path / "q.sock"
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(str(sock))
+    listener.listen(1)
+    listener.settimeout(10)
+    argv = mount_ns_argv(HIDE_KVM, ["-accel", "qtest", "-qtest", f"unix:{sock}",
+                                    "-nodefaults"])
+    p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    try:
+        conn, _ = listener.accept()
+        conn.sendall(b"inb 0x3fd\n")
+        conn.settimeout(10)
+        assert conn.recv(100).startswith(b"OK 0x"), "no qtest reply"
+        conn.close()
+        out, err = p.communicate(timeout=20)
+    finally:
+        listener.close()
+        if p.poll() is None:
+            p.kill()
+            p.wait(10)
+    check_clean(err)
+    assert p.returncode == 0, err
+    assert messages(err) == [], err
+
+
+def test_dev_kvm_not_a_kvm_device():
+    """/dev/kvm that is some other device (here /dev/null): one line, 1."""
+    r = in_mount_ns("mount --bind /dev/null /dev/kvm", ["-kernel", guest("hello"),
+                                                        "-nodefaults"])
+    msgs = messages(r.stderr)
+    assert r.returncode == 1, r.stderr
+    assert len(msgs) == 1 and "/dev/kvm" in msgs[0], msgs
+    check_note(r.stderr, started=False)
+
+
+def test_pvm_note_once_at_start():
+    """On a kvm_pvm host the note comes once, first, before any guest output
+    can make it look like a guest message; elsewhere never."""
+    need_kvm()
+    r = run(["-kernel", guest("hello"), "-nodefaults", "-serial", "stdio",
+             "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"])
+    assert r.status == 1, r
+    check_note(r.err)
+    if HOST_IS_PVM:
+        assert "kvm_pvm" in r.err.decode().splitlines()[0], r
+        assert "emulates" in r.err.decode(), "the note should say why boots are slow"
+    assert messages(r.err) == [], r
