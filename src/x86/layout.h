@@ -6,7 +6,7 @@
 #ifndef KVMRUN_X86_LAYOUT_H
 #define KVMRUN_X86_LAYOUT_H
 
-#define LAYOUT_GDT		0x00000500ULL	/* boot GDT, 4 entries */
+#define LAYOUT_GDT		0x00000500ULL	/* boot GDT: code 0x10, data 0x18, TSS 0x20 (16 bytes) */
 #define LAYOUT_BOOT_INFO	0x00006000ULL	/* PVH start_info or multiboot info, 4 KiB */
 #define LAYOUT_ZERO_PAGE	0x00007000ULL	/* Linux boot_params, 4 KiB */
 #define LAYOUT_PML4		0x00009000ULL	/* identity-map page tables for 64-bit entry */
