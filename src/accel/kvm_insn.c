@@ -8,6 +8,7 @@
  * gpa->hva helper; MMIO operands are not completed (the VM stops).
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 
@@ -198,6 +199,27 @@ static int inject(struct kvm_vcpu *v, const struct insn_exception *exc,
 	return ioctl(v->fd, KVM_SET_VCPU_EVENTS, &ev) < 0 ? -errno : 0;
 }
 
+/*
+ * With KVMRUN_DEBUG_INSN set in the environment, the first completion of
+ * each operation is logged with its address: where a guest (Linux) needs
+ * which host gap.
+ */
+static void note_first(const struct x86_insn *insn, uint64_t rip)
+{
+	static int enabled = -1;
+	static bool seen[X86_OP_COUNT];
+	char text[96];
+
+	if (enabled < 0)
+		enabled = getenv("KVMRUN_DEBUG_INSN") != NULL;
+	if (!enabled || insn->op >= X86_OP_COUNT ||
+	    __atomic_exchange_n(&seen[insn->op], true, __ATOMIC_RELAXED))
+		return;
+	x86_insn_format(insn, text, sizeof(text));
+	log_info("completed %s at RIP 0x%llx (first time)", text,
+		 (unsigned long long)rip);
+}
+
 int kvm_complete_insn(struct kvm_vcpu *v)
 {
 	const struct insn_env env = {
@@ -211,6 +233,8 @@ int kvm_complete_insn(struct kvm_vcpu *v)
 		.set_xcr0 = env_set_xcr0,
 		.get_msr = env_get_msr,
 		.flush_tlb = env_flush_tlb,
+		/* The guest's CPUID is the host's here (HOST.md). */
+		.host_simd = true,
 	};
 	struct x86_cpu_state cpu;
 	struct insn_exception exc;
@@ -226,6 +250,7 @@ int kvm_complete_insn(struct kvm_vcpu *v)
 	r = x86_insn_step(&cpu, &env, &exc, &insn);
 	if (r == INSN_UNSUPPORTED)
 		return -ENOTSUP;
+	note_first(&insn, regs.rip);
 	/* Only the general registers, RIP and RFLAGS change here. */
 	kvm_regs_from_cpu(&cpu, &regs, &sregs);
 	if (ioctl(v->fd, KVM_SET_REGS, &regs) < 0)

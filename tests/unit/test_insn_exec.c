@@ -7,6 +7,7 @@
  * and compaction alignment is exercised).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "unit.h"
@@ -1509,6 +1510,273 @@ static void test_clac_stac(void)
 	CHECK_FAULT(r, exc, 6, -1);
 }
 
+/* ---- Vector instructions run on the host CPU (simd.c) ------------------- */
+
+#define XMM(n) (160 + 16 * (n))
+
+static uint64_t host_xcr0(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+	return lo | (uint64_t)hi << 32;
+}
+
+static bool host_has(uint32_t leaf, unsigned int reg, unsigned int bit)
+{
+	uint32_t r[4];
+
+	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+			 : "a"(leaf), "c"(0));
+	return (r[reg] >> bit) & 1;
+}
+
+/* A clean SSE/AVX image with XMMn = bytes n*16 .. n*16+15 (n = 0..15). */
+static void simd_setup(struct x86_cpu_state *c)
+{
+	unsigned int i;
+
+	reset();
+	env.host_simd = true;
+	F->xcr0 = host_xcr0() & 0xe7;
+	memset(F->xsave, 0, sizeof(F->xsave));
+	put64(F->xsave + 24, 0x0000ffff00001f80ULL);
+	for (i = 0; i < 256; i++)
+		F->xsave[XMM(0) + i] = (uint8_t)i;
+	put64(F->xsave + 512, F->xcr0 & 7);
+	cpu64(c);
+	c->cr4 |= 1ULL << 10;	/* OSXMMEXCPT */
+}
+
+static void test_simd_sse(void)
+{
+	struct x86_cpu_state c, before;
+	struct insn_exception exc;
+	enum insn_result r;
+	uint8_t want[16];
+	unsigned int i;
+
+	/* paddd xmm0, xmm1: four dword sums. */
+	simd_setup(&c);
+	r = run(&c, "66 0f fe c1", &exc);
+	CHECK_EQ(r, INSN_DONE);
+	CHECK_EQ(c.rip, CODE + 4);
+	CHECK_EQ(get32(F->xsave + XMM(0)), 0x03020100u + 0x13121110u);
+	CHECK_EQ(get32(F->xsave + XMM(0) + 12), 0x0f0e0d0cu + 0x1f1e1d1cu);
+	CHECK_EQ(get32(F->xsave + XMM(1)), 0x13121110u);
+	CHECK_EQ(F->set_xsave_calls, 1);
+
+	/* Legacy SSE state is loaded even when XCR0 has only x87. */
+	simd_setup(&c);
+	F->xcr0 = 1;
+	c.cr4 &= ~X86_CR4_OSXSAVE;
+	r = run(&c, "66 0f 7e ce", &exc);	/* movd esi, xmm1 */
+	CHECK_EQ(r, INSN_DONE);
+	CHECK_EQ(c.gpr[R_RSI], 0x13121110ULL);
+
+	/* movd xmm4, [rsi + rax*4]: SIB memory source, upper bits zeroed. */
+	simd_setup(&c);
+	c.gpr[R_RSI] = DATA;
+	c.gpr[R_RAX] = 3;
+	put64(F->mem + DATA + 12, 0x99887766aabbccddULL);
+	r = run(&c, "66 0f 6e 24 86", &exc);
+	CHECK_EQ(r, INSN_DONE);
+	CHECK_EQ(get64(F->xsave + XMM(4)), 0xaabbccddULL);
+	CHECK_EQ(get64(F->xsave + XMM(4) + 8), 0);
+	CHECK_EQ(c.gpr[R_RAX], 3);
+
+	/* movdqu [rdi+1], xmm2: exactly 16 bytes written, misaligned. */
+	simd_setup(&c);
+	c.gpr[R_RDI] = DATA + 1;
+	memset(F->mem + DATA, 0xee, 64);
+	r = run(&c, "f3 0f 7f 57 00", &exc);
+	CHECK_EQ(r, INSN_DONE);
+	for (i = 0; i < 16; i++)
+		want[i] = (uint8_t)(32 + i);
+	CHECK(memcmp(F->mem + DATA + 1, want, 16) == 0);
+	CHECK_EQ(F->mem[DATA], 0xee);
+	CHECK_EQ(F->mem[DATA + 17], 0xee);
+	CHECK_EQ(F->cross_page, 0);
+
+	/* movdqa from a misaligned address: #GP(0), nothing changed. */
+	simd_setup(&c);
+	c.gpr[R_RDI] = DATA + 8;
+	before = c;
+	r = run(&c, "66 0f 6f 07", &exc);
+	CHECK_FAULT(r, exc, 13, 0);
+	CHECK(memcmp(&c, &before, sizeof(c)) == 0);
+	CHECK_EQ(F->set_xsave_calls, 0);
+
+	/* movdqa xmm2, [rip + 0xf8]: the aligned 0x1100. */
+	simd_setup(&c);
+	for (i = 0; i < 16; i++)
+		F->mem[CODE + 0x100 + i] = (uint8_t)(0xa0 + i);
+	r = run(&c, "66 0f 6f 15 f8 00 00 00", &exc);
+	CHECK_EQ(r, INSN_DONE);
+	CHECK(memcmp(F->xsave + XMM(2), F->mem + CODE + 0x100, 16) == 0);
+
+	/* General registers: movd xmm15, ecx; movd eax, xmm1 (zero-extends). */
+	simd_setup(&c);
+	c.gpr[R_RCX] = 0xffffffff12345678ULL;
+	r = run(&c, "66 44 0f 6e f9", &exc);
+	CHECK_EQ(r, INSN_DONE);
+	CHECK_EQ(get64(F->xsave + XMM(15)), 0x12345678ULL);
+	c.rip = CODE;
+	c.gpr[R_RAX] = ~0ULL;
+	r = run(&c, "66 0f 7e c8", &exc);
+	CHECK_EQ(r, INSN_DONE);
+	CHECK_EQ(c.gpr[R_RAX], 0x13121110ULL);
+	CHECK_EQ(c.gpr[R_RCX], 0xffffffff12345678ULL);
+	CHECK_EQ(c.gpr[R_RSP], 0);
+
+	/* ptest xmm0, xmm0 (not zero: ZF clear), flags merged. */
+	simd_setup(&c);
+	c.rflags |= X86_RFLAGS_ZF | X86_RFLAGS_CF | X86_RFLAGS_IF;
+	r = run(&c, "66 0f 38 17 c0", &exc);
+	CHECK_EQ(r, INSN_DONE);
+	CHECK_EQ(c.rflags & X86_RFLAGS_ZF, 0);
+	CHECK_EQ(c.rflags & X86_RFLAGS_CF, X86_RFLAGS_CF);
+	CHECK_EQ(c.rflags & X86_RFLAGS_IF, X86_RFLAGS_IF);
+
+	/* pshufb xmm0, [rsi] (SSSE3) reversing, pshufd xmm1, xmm1, 0x1b. */
+	simd_setup(&c);
+	c.gpr[R_RSI] = DATA;
+	for (i = 0; i < 16; i++)
+		F->mem[DATA + i] = (uint8_t)(15 - i);
+	r = run(&c, "66 0f 38 00 06", &exc);
+	CHECK_EQ(r, INSN_DONE);
+	CHECK(memcmp(F->xsave + XMM(0), F->mem + DATA, 16) == 0);
+	c.rip = CODE;
+	r = run(&c, "66 0f 70 c9 1b", &exc);
+	CHECK_EQ(r, INSN_DONE);
+	CHECK_EQ(get32(F->xsave + XMM(1)), 0x1f1e1d1cu);
+
+	/* ldmxcsr / stmxcsr; reserved MXCSR bits: #GP(0). */
+	simd_setup(&c);
+	c.gpr[R_RDI] = DATA;
+	put64(F->mem + DATA, 0x9f80);
+	r = run(&c, "0f ae 17", &exc);
+	CHECK_EQ(r, INSN_DONE);
+	CHECK_EQ(get32(F->xsave + 24), 0x9f80);
+	c.rip = CODE;
+	r = run(&c, "0f ae 5f 08", &exc);	/* stmxcsr [rdi+8] */
+	CHECK_EQ(r, INSN_DONE);
+	CHECK_EQ(get32(F->mem + DATA + 8), 0x9f80);
+	c.rip = CODE;
+	put64(F->mem + DATA, 0xffff0000);
+	r = run(&c, "0f ae 17", &exc);
+	CHECK_FAULT(r, exc, 13, 0);
+	CHECK_EQ(get32(F->xsave + 24), 0x9f80);
+}
+
+static void test_simd_faults(void)
+{
+	struct x86_cpu_state c, before;
+	struct insn_exception exc;
+	enum insn_result r;
+
+	/* Not present: #PF; read-only destination: #PF with W. */
+	simd_setup(&c);
+	F->page[9] = PG_ABSENT;
+	c.gpr[R_RSI] = 0x9010;
+	r = run(&c, "66 0f 6e 06", &exc);
+	CHECK_FAULT(r, exc, 14, 0);
+	CHECK_EQ(exc.cr2, 0x9010);
+	simd_setup(&c);
+	F->page[9] = PG_RO;
+	c.gpr[R_RDI] = 0x9010;
+	r = run(&c, "f3 0f 7f 07", &exc);
+	CHECK_FAULT(r, exc, 14, 3);
+	CHECK_EQ(F->set_xsave_calls, 0);
+	/* A 4-byte load at the end of a page before an absent one works. */
+	simd_setup(&c);
+	F->page[9] = PG_ABSENT;
+	c.gpr[R_RSI] = 0x8ffc;
+	put64(F->mem + 0x8ff8, 0x4433221100000000ULL);
+	r = run(&c, "66 0f 6e 06", &exc);
+	CHECK_EQ(r, INSN_DONE);
+	CHECK_EQ(get64(F->xsave + XMM(0)), 0x44332211ULL);
+	/* ...but a 16-byte store that reaches it is a #PF there. */
+	c.rip = CODE;
+	c.gpr[R_RDI] = 0x8ff8;
+	r = run(&c, "f3 0f 7f 0f", &exc);
+	CHECK_FAULT(r, exc, 14, 2);
+	CHECK_EQ(exc.cr2, 0x9000);
+
+	/* CR0.TS: #NM; CR0.EM or no CR4.OSFXSR: #UD. */
+	simd_setup(&c);
+	c.cr0 |= 1ULL << 3;
+	r = run(&c, "66 0f fe c1", &exc);
+	CHECK_FAULT(r, exc, 7, -1);
+	simd_setup(&c);
+	c.cr4 &= ~X86_CR4_OSFXSR;
+	r = run(&c, "66 0f fe c1", &exc);
+	CHECK_FAULT(r, exc, 6, -1);
+	/* VEX without AVX in XCR0: #UD. */
+	simd_setup(&c);
+	F->xcr0 = 3;
+	r = run(&c, "c5 d9 ef dd", &exc);
+	CHECK_FAULT(r, exc, 6, -1);
+
+	/* Not completed: RSP as an operand, maskmovdqu, no host_simd. */
+	simd_setup(&c);
+	before = c;
+	r = run(&c, "66 0f 6e c4", &exc);	/* movd xmm0, esp */
+	CHECK_EQ(r, INSN_UNSUPPORTED);
+	r = run(&c, "66 0f 7e e0", &exc);	/* movd eax, xmm4: fine */
+	CHECK_EQ(r, INSN_DONE);
+	c = before;
+	r = run(&c, "66 0f f7 c1", &exc);	/* maskmovdqu */
+	CHECK_EQ(r, INSN_UNSUPPORTED);
+	env.host_simd = false;
+	r = run(&c, "66 0f fe c1", &exc);
+	CHECK_EQ(r, INSN_UNSUPPORTED);
+	CHECK(memcmp(&c, &before, sizeof(c)) == 0);
+}
+
+static void test_simd_avx(void)
+{
+	struct x86_cpu_state c;
+	struct insn_exception exc;
+	enum insn_result r;
+	unsigned int i;
+
+	if (!host_has(1, 2, 28) || (host_xcr0() & 6) != 6) {
+		printf("SKIP test_simd_avx: the host has no AVX\n");
+		return;
+	}
+	/* vpxor xmm3, xmm4, xmm5; vmovdqu ymm6, [rsi] (upper half at 576). */
+	simd_setup(&c);
+	r = run(&c, "c5 d9 ef dd", &exc);
+	CHECK_EQ(r, INSN_DONE);
+	CHECK_EQ(get32(F->xsave + XMM(3)), 0x43424140u ^ 0x53525150u);
+	simd_setup(&c);
+	c.gpr[R_RSI] = DATA;
+	for (i = 0; i < 32; i++)
+		F->mem[DATA + i] = (uint8_t)(0xc0 + i);
+	r = run(&c, "c5 fe 6f 36", &exc);
+	CHECK_EQ(r, INSN_DONE);
+	CHECK(memcmp(F->xsave + XMM(6), F->mem + DATA, 16) == 0);
+	CHECK(memcmp(F->xsave + 576 + 16 * 6, F->mem + DATA + 16, 16) == 0);
+	CHECK_EQ(get64(F->xsave + 512) & 4, 4);
+
+	if (!host_has(7, 1, 16) || !host_has(7, 1, 31) ||
+	    (host_xcr0() & 0xe6) != 0xe6) {
+		printf("SKIP test_simd_avx (AVX-512 part): the host has no AVX-512VL\n");
+		return;
+	}
+	/* EVEX vprord xmm3, xmm3, 16. */
+	simd_setup(&c);
+	r = run(&c, "62 f1 65 08 72 c3 10", &exc);
+	CHECK_EQ(r, INSN_DONE);
+	CHECK_EQ(get32(F->xsave + XMM(3)), 0x31303332u);
+	/* EVEX without the AVX-512 state in XCR0: #UD. */
+	simd_setup(&c);
+	F->xcr0 = 7;
+	r = run(&c, "62 f1 65 08 72 c3 10", &exc);
+	CHECK_FAULT(r, exc, 6, -1);
+}
+
 int main(void)
 {
 	F = calloc(1, sizeof(*F));
@@ -1527,6 +1795,9 @@ int main(void)
 	test_addressing64();
 	test_bitcount();
 	test_clac_stac();
+	test_simd_sse();
+	test_simd_faults();
+	test_simd_avx();
 	free(F);
 	return unit_report();
 }

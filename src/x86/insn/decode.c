@@ -231,6 +231,7 @@ static int decode_modrm_mem32(struct cursor *c, struct x86_insn *out)
 static int decode_modrm_operand(struct cursor *c, struct x86_insn *out,
 				bool nomod)
 {
+	out->modrm_pos = (uint8_t)(c->pos - 1);
 	out->mod = out->modrm >> 6;
 	out->reg = (uint8_t)(((out->modrm >> 3) & 7) |
 			     ((out->rex & REX_R) ? 8 : 0));

@@ -112,6 +112,9 @@ enum insn_result op_rdpid(struct insn_ctx *ctx);
 enum insn_result op_bitcount(struct insn_ctx *ctx);
 enum insn_result op_clac_stac(struct insn_ctx *ctx);
 
+/* simd.c */
+enum insn_result op_simd(struct insn_ctx *ctx);
+
 /* xsave.c */
 enum insn_result op_xgetbv(struct insn_ctx *ctx);
 enum insn_result op_xsetbv(struct insn_ctx *ctx);

@@ -5,7 +5,8 @@
  *
  * Today it completes the instructions this host's KVM cannot emulate (int3,
  * int n, into, int1, ud0/1/2, cmpxchg8b/16b, the XSAVE family, movbe, crc32,
- * invpcid, rdtscp, rdpid, popcnt, lzcnt, tzcnt); it is shaped to grow into a
+ * invpcid, rdtscp, rdpid, popcnt, lzcnt, tzcnt, clac, stac, and vector
+ * instructions run on the host CPU: simd.c); it is shaped to grow into a
  * software CPU.
  *
  * How the KVM vCPU loop uses it, after KVM_RUN returned
@@ -118,6 +119,15 @@ struct insn_env {
 	 */
 	int (*flush_tlb)(void *opaque, unsigned int type, uint64_t pcid,
 			 uint64_t la);
+
+	/*
+	 * The guest's vector instructions may run on the host CPU (x86-64
+	 * hosts only): true when the guest's CPUID is the host's, as on this
+	 * host (HOST.md).  SSE/AVX/AVX-512, ldmxcsr/stmxcsr and emms are then
+	 * completed in 64-bit mode against the get_xsave/set_xsave image
+	 * (see simd.c); false: they are INSN_UNSUPPORTED.
+	 */
+	bool host_simd;
 };
 
 /* ---- Results ----------------------------------------------------------- */
@@ -333,6 +343,7 @@ struct x86_insn {
 	uint8_t mod;		/* ModRM.mod */
 	uint8_t reg;		/* ModRM.reg, extended by REX.R */
 	uint8_t rm;		/* ModRM.rm, extended by REX.B (register form) */
+	uint8_t modrm_pos;	/* offset of the ModRM byte in bytes[] */
 
 	/* Memory operand (mod != 3): base/index are GPR numbers, X86_REG_RIP
 	   or X86_REG_NONE. */
