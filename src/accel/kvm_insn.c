@@ -241,19 +241,25 @@ int kvm_complete_insn(struct kvm_vcpu *v)
 	struct x86_insn insn;
 	struct kvm_regs regs;
 	struct kvm_sregs sregs;
+	uint64_t fs_base, gs_base;
 	enum insn_result r;
 
 	if (ioctl(v->fd, KVM_GET_REGS, &regs) < 0 ||
 	    ioctl(v->fd, KVM_GET_SREGS, &sregs) < 0)
 		return -errno;
 	kvm_regs_to_cpu(&regs, &sregs, &cpu);
+	fs_base = cpu.seg[S_FS].base;
+	gs_base = cpu.seg[S_GS].base;
 	r = x86_insn_step(&cpu, &env, &exc, &insn);
 	if (r == INSN_UNSUPPORTED)
 		return -ENOTSUP;
 	note_first(&insn, regs.rip);
-	/* Only the general registers, RIP and RFLAGS change here. */
+	/* The general registers, RIP, RFLAGS and the FS/GS bases change. */
 	kvm_regs_from_cpu(&cpu, &regs, &sregs);
 	if (ioctl(v->fd, KVM_SET_REGS, &regs) < 0)
+		return -errno;
+	if ((cpu.seg[S_FS].base != fs_base || cpu.seg[S_GS].base != gs_base) &&
+	    ioctl(v->fd, KVM_SET_SREGS, &sregs) < 0)
 		return -errno;
 	if (r == INSN_EXCEPTION)
 		return inject(v, &exc, &sregs);

@@ -1510,6 +1510,55 @@ static void test_clac_stac(void)
 	CHECK_FAULT(r, exc, 6, -1);
 }
 
+/* ---- rd/wr fs/gs base ----------------------------------------------------- */
+
+static void test_fsgsbase(void)
+{
+	struct x86_cpu_state c;
+	struct insn_exception exc;
+	enum insn_result r;
+
+	reset();
+	F->feat7_ebx |= 1u;
+	cpu64(&c);
+	c.cr4 |= 1ULL << 16;
+	c.seg[S_FS].base = 0xffff888012345678ULL;
+	c.seg[S_GS].base = 0xffff8880abcdef00ULL;
+	c.gpr[R_RAX] = ~0ULL;
+	r = run(&c, "f3 48 0f ae c0", &exc);	/* rdfsbase rax */
+	CHECK_EQ(r, INSN_DONE);
+	CHECK_EQ(c.gpr[R_RAX], 0xffff888012345678ULL);
+	CHECK_EQ(c.rip, CODE + 5);
+	c.rip = CODE;
+	r = run(&c, "f3 41 0f ae c9", &exc);	/* rdgsbase r9d */
+	CHECK_EQ(r, INSN_DONE);
+	CHECK_EQ(c.gpr[R_R9], 0xabcdef00ULL);
+	c.rip = CODE;
+	c.gpr[R_RDX] = 0x00007f0000001000ULL;
+	r = run(&c, "f3 48 0f ae d2", &exc);	/* wrfsbase rdx */
+	CHECK_EQ(r, INSN_DONE);
+	CHECK_EQ(c.seg[S_FS].base, 0x00007f0000001000ULL);
+	c.rip = CODE;
+	c.gpr[R_RDX] = 0xffffffff80001234ULL;
+	r = run(&c, "f3 0f ae da", &exc);	/* wrgsbase edx */
+	CHECK_EQ(r, INSN_DONE);
+	CHECK_EQ(c.seg[S_GS].base, 0x80001234ULL);
+	/* Non-canonical: #GP(0), base unchanged. */
+	c.rip = CODE;
+	c.gpr[R_RDX] = 0x0000800000000000ULL;
+	r = run(&c, "f3 48 0f ae d2", &exc);
+	CHECK_FAULT(r, exc, 13, 0);
+	CHECK_EQ(c.seg[S_FS].base, 0x00007f0000001000ULL);
+	/* CR4.FSGSBASE clear, or 32-bit mode: #UD. */
+	c.cr4 &= ~(1ULL << 16);
+	r = run(&c, "f3 48 0f ae c0", &exc);
+	CHECK_FAULT(r, exc, 6, -1);
+	cpu32(&c);
+	c.cr4 |= 1ULL << 16;
+	r = run(&c, "f3 0f ae c0", &exc);
+	CHECK_FAULT(r, exc, 6, -1);
+}
+
 /* ---- Vector instructions run on the host CPU (simd.c) ------------------- */
 
 #define XMM(n) (160 + 16 * (n))
@@ -1795,6 +1844,7 @@ int main(void)
 	test_addressing64();
 	test_bitcount();
 	test_clac_stac();
+	test_fsgsbase();
 	test_simd_sse();
 	test_simd_faults();
 	test_simd_avx();

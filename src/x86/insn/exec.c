@@ -40,6 +40,10 @@ static enum insn_result (*const handlers[X86_OP_COUNT])(struct insn_ctx *) = {
 	[X86_OP_LZCNT] = op_bitcount,
 	[X86_OP_TZCNT] = op_bitcount,
 	[X86_OP_CLAC] = op_clac_stac,
+	[X86_OP_RDFSBASE] = op_fsgsbase,
+	[X86_OP_RDGSBASE] = op_fsgsbase,
+	[X86_OP_WRFSBASE] = op_fsgsbase,
+	[X86_OP_WRGSBASE] = op_fsgsbase,
 	[X86_OP_SSE] = op_simd,
 	[X86_OP_VEX] = op_simd,
 	[X86_OP_EVEX] = op_simd,
@@ -99,6 +103,7 @@ static const struct {
 	[FEAT_LZCNT] = { 0x80000001u, 0, 2, 5 },
 	[FEAT_BMI1] = { 7, 0, 1, 3 },
 	[FEAT_SMAP] = { 7, 0, 1, 20 },
+	[FEAT_FSGSBASE] = { 7, 0, 1, 0 },
 };
 
 bool insn_has_feature(const struct insn_ctx *ctx, enum insn_feature f)

@@ -21,6 +21,7 @@
 #endif
 #define X86_CR4_TSD (1ULL << 2)
 #define X86_CR4_LA57 (1ULL << 12)
+#define X86_CR4_FSGSBASE (1ULL << 16)
 #define X86_CR4_PCIDE (1ULL << 17)
 #define X86_CR4_SMEP (1ULL << 20)
 
@@ -62,6 +63,7 @@ enum insn_feature {
 	FEAT_LZCNT,
 	FEAT_BMI1,
 	FEAT_SMAP,
+	FEAT_FSGSBASE,
 };
 
 /* exec.c */
@@ -111,6 +113,7 @@ enum insn_result op_rdtscp(struct insn_ctx *ctx);
 enum insn_result op_rdpid(struct insn_ctx *ctx);
 enum insn_result op_bitcount(struct insn_ctx *ctx);
 enum insn_result op_clac_stac(struct insn_ctx *ctx);
+enum insn_result op_fsgsbase(struct insn_ctx *ctx);
 
 /* simd.c */
 enum insn_result op_simd(struct insn_ctx *ctx);

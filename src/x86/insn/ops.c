@@ -2,9 +2,9 @@
 /*
  * Integer and system instructions the executor completes: software
  * interrupts, #UD opcodes, cmpxchg8b/16b, movbe, crc32, invpcid, rdtscp,
- * rdpid, popcnt/lzcnt/tzcnt and clac/stac.  Each handler checks everything
- * that can fault before it changes any register, so a fault leaves the
- * state as it was.
+ * rdpid, popcnt/lzcnt/tzcnt, clac/stac and rd/wr fs/gs base.  Each handler
+ * checks everything that can fault before it changes any register, so a
+ * fault leaves the state as it was.
  */
 #include <errno.h>
 #include <string.h>
@@ -357,5 +357,35 @@ enum insn_result op_clac_stac(struct insn_ctx *ctx)
 		ctx->cpu->rflags &= ~X86_RFLAGS_AC_BIT;
 	else
 		ctx->cpu->rflags |= X86_RFLAGS_AC_BIT;
+	return INSN_DONE;
+}
+
+/* ---- rdfsbase, rdgsbase, wrfsbase, wrgsbase ------------------------------ */
+
+/*
+ * Linux uses them on every context switch and in its paranoid entry paths
+ * once it has set CR4.FSGSBASE.  The caller writes the segment bases back.
+ */
+enum insn_result op_fsgsbase(struct insn_ctx *ctx)
+{
+	const struct x86_insn *in = ctx->insn;
+	struct x86_cpu_state *cpu = ctx->cpu;
+	bool fs = in->op == X86_OP_RDFSBASE || in->op == X86_OP_WRFSBASE;
+	bool wr = in->op == X86_OP_WRFSBASE || in->op == X86_OP_WRGSBASE;
+	unsigned int seg = fs ? S_FS : S_GS;
+	unsigned int size = in->opsize == 8 ? 8 : 4;
+	uint64_t v;
+
+	if (ctx->mode != 64 || !(cpu->cr4 & X86_CR4_FSGSBASE) ||
+	    !insn_has_feature(ctx, FEAT_FSGSBASE))
+		return insn_ud(ctx);
+	if (!wr) {
+		insn_gpr_write(ctx, in->rm, size, cpu->seg[seg].base);
+		return INSN_DONE;
+	}
+	v = insn_gpr_read(ctx, in->rm, size);
+	if (!insn_canonical(ctx, v))
+		return insn_gp0(ctx);
+	cpu->seg[seg].base = v;
 	return INSN_DONE;
 }
