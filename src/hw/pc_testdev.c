@@ -3,8 +3,8 @@
  * QEMU's pc-testdev, which kvm-unit-tests drives (-device pc-testdev):
  *   0xE0-0xE3   a 32-bit scratch register, any width at any offset
  *   0xE4        a 32-bit write of a guest-physical address "flushes" that
- *               page: it is unmapped and remapped on the host, so KVM must
- *               fault it in again
+ *               page: its host page is replaced (contents kept), so KVM
+ *               must fault it in again
  *   0xE8-0xEB   the same scratch register, byte by byte
  *   0x2000+n    a byte write sets interrupt line (GSI) n, n < 24, to !!v
  *   0xFF000000  64 KiB of MMIO-backed memory
@@ -28,11 +28,13 @@
 #define TESTDEV_NR_IRQS 24
 #define TESTDEV_IOMEM 0xFF000000ULL
 #define TESTDEV_IOMEM_LEN 0x10000
+#define TESTDEV_PAGE 0x1000ULL
 
 struct pc_testdev {
 	struct vm *vm;
 	uint32_t port_data;
 	uint8_t iomem[TESTDEV_IOMEM_LEN];
+	uint8_t flush_buf[TESTDEV_PAGE];
 	unsigned int registered;	/* how many of the ranges below */
 };
 
@@ -69,6 +71,23 @@ static void port_io(void *opaque, uint64_t offset, uint8_t *data, uint32_t len,
 		io_data_set(data, len, (t->port_data & mask) >> shift);
 }
 
+/*
+ * Make KVM fault the page in again: its mappings follow the host's through
+ * the MMU notifier, so dropping the host page is enough.  QEMU does it by
+ * mprotect()ing the page PROT_NONE and back, but in that window any other
+ * thread touching the page -- a vCPU completing an instruction, a back end
+ * copying into guest RAM -- faults and kills the VMM.  Here the page stays
+ * mapped read-write throughout: its bytes are saved, the page zapped (a
+ * private anonymous page reads as zeros after that) and the bytes written
+ * back.  A guest that writes the page meanwhile only races with itself.
+ */
+static void flush_page(struct pc_testdev *t, uint8_t *hva)
+{
+	memcpy(t->flush_buf, hva, TESTDEV_PAGE);
+	if (madvise(hva, TESTDEV_PAGE, MADV_DONTNEED) == 0)
+		memcpy(hva, t->flush_buf, TESTDEV_PAGE);
+}
+
 static void flush_io(void *opaque, uint64_t offset, uint8_t *data, uint32_t len,
 		     bool is_write)
 {
@@ -82,13 +101,10 @@ static void flush_io(void *opaque, uint64_t offset, uint8_t *data, uint32_t len,
 	}
 	if (offset || len != 4)
 		return;
-	gpa = io_data_get(data, 4) & ~0xfffULL;
-	hva = gpa_to_hva(t->vm->mem, gpa, 0x1000);
-	if (!hva || ((uintptr_t)hva & 0xfff))
-		return;
-	/* The contents stay; the host mapping is dropped and rebuilt. */
-	mprotect(hva, 0x1000, PROT_NONE);
-	mprotect(hva, 0x1000, PROT_READ | PROT_WRITE);
+	gpa = io_data_get(data, 4) & ~(TESTDEV_PAGE - 1);
+	hva = gpa_to_hva(t->vm->mem, gpa, TESTDEV_PAGE);
+	if (hva && !((uintptr_t)hva & (TESTDEV_PAGE - 1)))
+		flush_page(t, hva);
 }
 
 static void irq_io(void *opaque, uint64_t offset, uint8_t *data, uint32_t len,

@@ -1,0 +1,391 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The small ISA devices through the real port and MMIO buses, on a
+ * hand-made VM: the i8042 (self-test, command byte, the two reset paths,
+ * -no-reboot), isa-debug-exit (widths, values, iobase/iosize) and
+ * pc-testdev (each of its ranges, including the page flush racing a host
+ * thread that writes the same page).
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "device.h"
+#include "memory.h"
+#include "unit.h"
+#include "vm.h"
+
+extern const struct device_ops i8042_device;
+extern const struct device_ops debug_exit_device;
+extern const struct device_ops pc_testdev_device;
+
+static struct guest_mem mem;
+static struct vm_config cfg = { .ram_size = 16 << 20, .ncpus = 1 };
+static struct vm vm = { .cfg = &cfg, .mem = &mem, .ncpus = 1, .wake_fd = -1 };
+
+static int irq_level[32], irq_changes;
+
+static void intercept(void *opaque, unsigned int gsi, int level)
+{
+	CHECK(gsi < 32);
+	if (gsi >= 32)
+		return;
+	irq_level[gsi] = level;
+	irq_changes++;
+}
+
+static void out(uint16_t port, uint32_t len, uint32_t v)
+{
+	uint8_t d[8] = { 0 };
+
+	io_data_set(d, len, v);
+	CHECK(bus_access(&pio_bus, port, d, len, true));
+}
+
+static uint32_t in(uint16_t port, uint32_t len)
+{
+	uint8_t d[8];
+
+	memset(d, 0xee, sizeof(d));
+	CHECK(bus_access(&pio_bus, port, d, len, false));
+	return io_data_get(d, len);
+}
+
+static int take_request(void)
+{
+	return atomic_exchange(&vm.request, VM_REQ_NONE);
+}
+
+/* ---- i8042 ---- */
+
+#define KBC_DATA 0x60
+#define KBC_CMD 0x64
+#define KBC_OBF 0x01
+#define KBC_SYS 0x04
+#define KBC_A2 0x08
+#define KBC_AUX 0x20
+
+/* The next byte of the output buffer; -1 when there is none. */
+static int kbc_read(void)
+{
+	if (!(in(KBC_CMD, 1) & KBC_OBF))
+		return -1;
+	return in(KBC_DATA, 1);
+}
+
+static void kbc_cmd(uint8_t cmd)
+{
+	out(KBC_CMD, 1, cmd);
+}
+
+static void test_i8042_selftest(void)
+{
+	/* As firmware leaves it: self-tested, nothing to read. */
+	CHECK_EQ(in(KBC_CMD, 1), 0x14);
+	CHECK_EQ(kbc_read(), -1);
+
+	kbc_cmd(0xaa);
+	CHECK_EQ(in(KBC_CMD, 1) & (KBC_OBF | KBC_A2 | KBC_SYS),
+		 KBC_OBF | KBC_A2 | KBC_SYS);
+	/* The reply raises IRQ 1 (keyboard interrupts are on) until read. */
+	CHECK_EQ(irq_level[1], 1);
+	CHECK_EQ(in(KBC_DATA, 1), 0x55);
+	CHECK_EQ(irq_level[1], 0);
+	CHECK_EQ(kbc_read(), -1);
+	kbc_cmd(0xab);			/* keyboard interface test */
+	CHECK_EQ(kbc_read(), 0x00);
+	kbc_cmd(0xa9);			/* aux interface test */
+	CHECK_EQ(kbc_read(), 0x00);
+	kbc_cmd(0xc0);			/* input port: not locked */
+	CHECK_EQ(kbc_read(), 0x80);
+	/* Reading the empty buffer again gives the last byte, no IRQ. */
+	irq_changes = 0;
+	CHECK_EQ(in(KBC_DATA, 1), 0x80);
+	CHECK_EQ(irq_changes, 0);
+}
+
+static void test_i8042_command_byte(void)
+{
+	kbc_cmd(0x20);
+	CHECK_EQ(kbc_read(), 0x47);	/* XLATE, SYS, AUX_INT, KBD_INT */
+	kbc_cmd(0x60);
+	out(KBC_DATA, 1, 0x60);		/* XLATE | KBD_OFF, no SYS, no IRQs */
+	CHECK_EQ(in(KBC_CMD, 1) & (KBC_SYS | KBC_A2), 0);
+	kbc_cmd(0x20);
+	CHECK_EQ(kbc_read(), 0x60);
+	/* Without KBD_INT a reply raises no IRQ. */
+	irq_changes = 0;
+	kbc_cmd(0xaa);
+	CHECK_EQ(irq_changes, 0);
+	CHECK_EQ(kbc_read(), 0x55);
+	/* Other controller RAM bytes read as zero. */
+	kbc_cmd(0x21);
+	CHECK_EQ(kbc_read(), 0x00);
+	/* The keyboard port is off: a keyboard command turns it on again. */
+	out(KBC_DATA, 1, 0xf2);
+	CHECK_EQ(kbc_read(), 0xfa);
+	CHECK_EQ(kbc_read(), 0xab);
+	CHECK_EQ(kbc_read(), 0x41);	/* translated MF2 ID */
+	kbc_cmd(0x60);
+	out(KBC_DATA, 1, 0x47);
+	CHECK_EQ(in(KBC_CMD, 1) & KBC_SYS, KBC_SYS);
+
+	/* The mouse answers through 0xD4, with the aux bit and IRQ 12. */
+	kbc_cmd(0xd4);
+	out(KBC_DATA, 1, 0xf2);
+	CHECK_EQ(in(KBC_CMD, 1) & (KBC_OBF | KBC_AUX), KBC_OBF | KBC_AUX);
+	CHECK_EQ(irq_level[12], 1);
+	CHECK_EQ(in(KBC_DATA, 1), 0xfa);
+	CHECK_EQ(kbc_read(), 0x00);
+	CHECK_EQ(irq_level[12], 0);
+
+	/* A command flood overruns the queue, never the buffer. */
+	for (int i = 0; i < 100; i++)
+		out(KBC_DATA, 1, 0xee);
+	for (int i = 0; i < 100 && kbc_read() >= 0; i++)
+		;
+	CHECK_EQ(kbc_read(), -1);
+	/* Wider accesses: the low byte counts, the rest reads as ones. */
+	kbc_cmd(0xaa);
+	CHECK_EQ(in(KBC_DATA, 4), 0xffffff55);
+	CHECK_EQ(in(KBC_CMD, 2) & 0xff00, 0xff00);
+}
+
+static void test_i8042_reset(void)
+{
+	CHECK_EQ(take_request(), VM_REQ_NONE);
+	/* Pulsing output lines other than bit 0: nothing. */
+	kbc_cmd(0xff);
+	CHECK_EQ(take_request(), VM_REQ_NONE);
+	/* Command 0xFE pulses the reset line. */
+	kbc_cmd(0xfe);
+	CHECK_EQ(take_request(), VM_REQ_RESET);
+
+	/* The output port: bit 0 clear holds the CPU in reset. */
+	kbc_cmd(0xd0);
+	CHECK_EQ(kbc_read() & 0x03, 0x03);
+	kbc_cmd(0xd1);
+	out(KBC_DATA, 1, 0x03);
+	CHECK_EQ(take_request(), VM_REQ_NONE);
+	kbc_cmd(0xd1);
+	out(KBC_DATA, 1, 0x02);
+	CHECK_EQ(take_request(), VM_REQ_RESET);
+	/* A data byte without 0xD1 before it goes to the keyboard. */
+	kbc_cmd(0xd1);
+	out(KBC_DATA, 1, 0x03);
+	out(KBC_DATA, 1, 0x02);
+	CHECK_EQ(take_request(), VM_REQ_NONE);
+	while (kbc_read() >= 0)
+		;
+
+	/* -no-reboot: a reset request ends kvmrun with status 0. */
+	cfg.no_reboot = true;
+	atomic_store(&vm.exit_status, -1);
+	kbc_cmd(0xfe);
+	CHECK_EQ(take_request(), VM_REQ_EXIT);
+	CHECK_EQ(atomic_load(&vm.exit_status), 0);
+	atomic_store(&vm.exit_status, -1);
+	kbc_cmd(0xd1);
+	out(KBC_DATA, 1, 0x00);
+	CHECK_EQ(take_request(), VM_REQ_EXIT);
+	CHECK_EQ(atomic_load(&vm.exit_status), 0);
+	cfg.no_reboot = false;
+}
+
+static void test_i8042(void)
+{
+	vm.irq_intercept = intercept;
+	memset(irq_level, 0, sizeof(irq_level));
+	CHECK_EQ(i8042_device.realize(&vm), 0);
+	test_i8042_selftest();
+	test_i8042_command_byte();
+	test_i8042_reset();
+	i8042_device.teardown(&vm);
+	CHECK(bus_find(&pio_bus, KBC_DATA) == NULL);
+	CHECK(bus_find(&pio_bus, KBC_CMD) == NULL);
+	vm.irq_intercept = NULL;
+}
+
+/* ---- isa-debug-exit ---- */
+
+static int debug_exit_status(uint16_t port, uint32_t len, uint32_t v)
+{
+	atomic_store(&vm.exit_status, -1);
+	out(port, len, v);
+	CHECK_EQ(take_request(), VM_REQ_EXIT);
+	return atomic_load(&vm.exit_status);
+}
+
+static void test_debug_exit(void)
+{
+	cfg.debug_exit = true;
+	cfg.debug_exit_iobase = 0x501;
+	cfg.debug_exit_iosize = 2;
+	CHECK_EQ(debug_exit_device.realize(&vm), 0);
+	CHECK_EQ(debug_exit_status(0x501, 1, 0), 1);
+	CHECK_EQ(debug_exit_status(0x501, 1, 1), 3);
+	CHECK_EQ(debug_exit_status(0x502, 1, 0x7f), 0xff);
+	CHECK_EQ(debug_exit_status(0x501, 2, 0x1234), 0x2469);
+	CHECK_EQ(debug_exit_status(0x501, 4, 0x12345603), 0x2468ac07);
+	/* The top bit shifts out, as under QEMU. */
+	CHECK_EQ(debug_exit_status(0x501, 4, 0x80000001), 3);
+	/* Reads are harmless zeros. */
+	CHECK_EQ(in(0x501, 2), 0);
+	CHECK_EQ(take_request(), VM_REQ_NONE);
+	CHECK(bus_find(&pio_bus, 0x503) == NULL);
+	debug_exit_device.teardown(&vm);
+	CHECK(bus_find(&pio_bus, 0x501) == NULL);
+
+	/* iobase and iosize are honoured. */
+	cfg.debug_exit_iobase = 0xf4;
+	cfg.debug_exit_iosize = 4;
+	CHECK_EQ(debug_exit_device.realize(&vm), 0);
+	CHECK(bus_find(&pio_bus, 0xf3) == NULL);
+	CHECK(bus_find(&pio_bus, 0xf8) == NULL);
+	CHECK(bus_find(&pio_bus, 0x501) == NULL);
+	CHECK_EQ(debug_exit_status(0xf4, 1, 0x20), 0x41);
+	CHECK_EQ(debug_exit_status(0xf7, 1, 0x10), 0x21);
+	debug_exit_device.teardown(&vm);
+
+	/* A range past the I/O space, or empty, is refused. */
+	cfg.debug_exit_iobase = 0xfffe;
+	CHECK_EQ(debug_exit_device.realize(&vm), -EINVAL);
+	cfg.debug_exit_iobase = 0x501;
+	cfg.debug_exit_iosize = 0;
+	CHECK_EQ(debug_exit_device.realize(&vm), -EINVAL);
+	CHECK(bus_find(&pio_bus, 0x501) == NULL);
+	debug_exit_device.teardown(&vm);
+	cfg.debug_exit = false;
+}
+
+/* ---- pc-testdev ---- */
+
+#define PAGE 4096
+#define FLUSH_GPA 0x200000
+
+static atomic_bool writer_stop;
+
+/* A back end (or another vCPU completing an instruction) writing RAM. */
+static void *ram_writer(void *arg)
+{
+	volatile uint32_t *p = arg;
+
+	while (!atomic_load_explicit(&writer_stop, memory_order_relaxed))
+		p[1]++;
+	return NULL;
+}
+
+/*
+ * The flush must never leave the page inaccessible to the host: other
+ * threads copy into guest RAM without the bus lock, and a fault there
+ * kills the VMM.  The guest asks for the flush, so it must not be able
+ * to crash anything with it.
+ */
+static void test_pc_testdev_flush(void)
+{
+	uint8_t *hva = gpa_to_hva(&mem, FLUSH_GPA, PAGE);
+	pthread_t t;
+
+	CHECK(hva != NULL);
+	for (unsigned int i = 0; i < PAGE; i++)
+		hva[i] = i * 7 + 1;
+	out(0xe4, 4, FLUSH_GPA | 0x123);	/* the low 12 bits are ignored */
+	for (unsigned int i = 0; i < PAGE; i++)
+		if (hva[i] != (uint8_t)(i * 7 + 1)) {
+			CHECK_EQ(hva[i], (uint8_t)(i * 7 + 1));
+			break;
+		}
+	/* Not RAM, narrower writes, reads: nothing happens. */
+	out(0xe4, 4, 0xfee00000);
+	out(0xe4, 4, 0xfffff000);
+	out(0xe4, 2, FLUSH_GPA);
+	out(0xe5, 1, 0x20);
+	CHECK_EQ(in(0xe4, 4), 0xffffffff);
+
+	atomic_store(&writer_stop, false);
+	CHECK_EQ(pthread_create(&t, NULL, ram_writer, hva), 0);
+	for (int i = 0; i < 20000; i++)
+		out(0xe4, 4, FLUSH_GPA);
+	atomic_store(&writer_stop, true);
+	pthread_join(t, NULL);
+	CHECK_EQ(hva[0], 1);
+	CHECK_EQ(hva[PAGE - 1], (uint8_t)((PAGE - 1) * 7 + 1));
+}
+
+static void test_pc_testdev(void)
+{
+	cfg.pc_testdev = true;
+	CHECK_EQ(pc_testdev_device.realize(&vm), 0);
+
+	/* 0xE0-0xE3: a 32-bit register at any width and offset. */
+	out(0xe0, 4, 0x12345678);
+	CHECK_EQ(in(0xe0, 4), 0x12345678);
+	CHECK_EQ(in(0xe1, 1), 0x56);
+	CHECK_EQ(in(0xe2, 2), 0x1234);
+	out(0xe1, 2, 0xbeef);
+	CHECK_EQ(in(0xe0, 4), 0x12beef78);
+	out(0xe3, 1, 0xaa);
+	CHECK_EQ(in(0xe0, 4), 0xaabeef78);
+	/* 0xE8-0xEB: the same register. */
+	CHECK_EQ(in(0xe8, 1), 0x78);
+	out(0xeb, 1, 0x11);
+	CHECK_EQ(in(0xe0, 4), 0x11beef78);
+	CHECK_EQ(in(0xe8, 4), 0x11beef78);
+	/* Wider than the range: ignored, reads as ones. */
+	CHECK(bus_access(&pio_bus, 0xe0, (uint8_t[8]){ 0 }, 8, true));
+	CHECK_EQ(in(0xe0, 4), 0x11beef78);
+	{
+		uint8_t d[8] = { 0 };
+
+		CHECK(bus_access(&pio_bus, 0xe0, d, 8, false));
+		CHECK_EQ(io_data_get(d, 8), UINT64_MAX);
+	}
+
+	/* 0x2000 + n: byte writes drive GSI n; 24 lines. */
+	vm.irq_intercept = intercept;
+	out(0x2000 + 5, 1, 0x80);
+	CHECK_EQ(irq_level[5], 1);
+	out(0x2000 + 5, 1, 0);
+	CHECK_EQ(irq_level[5], 0);
+	out(0x2000 + 23, 1, 1);
+	CHECK_EQ(irq_level[23], 1);
+	out(0x2000 + 23, 1, 0);
+	irq_changes = 0;
+	out(0x2000 + 4, 2, 1);		/* not a byte: ignored */
+	CHECK_EQ(irq_changes, 0);
+	CHECK(bus_find(&pio_bus, 0x2000 + 24) == NULL);
+	CHECK_EQ(in(0x2000, 1), 0xff);
+	vm.irq_intercept = NULL;
+
+	/* 0xFF000000: 64 KiB of memory, any width. */
+	{
+		uint8_t d[8];
+
+		io_data_set(d, 8, 0x1122334455667788ULL);
+		CHECK(bus_access(&mmio_bus, 0xff00fff8, d, 8, true));
+		memset(d, 0, sizeof(d));
+		CHECK(bus_access(&mmio_bus, 0xff00fffc, d, 4, false));
+		CHECK_EQ(io_data_get(d, 4), 0x11223344);
+		/* Straddling the end: not claimed. */
+		CHECK(!bus_access(&mmio_bus, 0xff00fffe, d, 4, false));
+		CHECK(bus_find(&mmio_bus, 0xff010000) == NULL);
+	}
+
+	test_pc_testdev_flush();
+	pc_testdev_device.teardown(&vm);
+	CHECK(bus_find(&pio_bus, 0xe0) == NULL);
+	CHECK(bus_find(&mmio_bus, 0xff000000) == NULL);
+	cfg.pc_testdev = false;
+}
+
+int main(void)
+{
+	CHECK_EQ(guest_mem_init(&mem, cfg.ram_size), 0);
+	test_i8042();
+	test_debug_exit();
+	test_pc_testdev();
+	guest_mem_free(&mem);
+	bus_clear(&pio_bus);
+	bus_clear(&mmio_bus);
+	return unit_report();
+}
