@@ -25,6 +25,9 @@ struct pci_host {
 
 static struct pci_host *host;
 
+/* Dword-aligned capabilities after the header: at most this many. */
+#define PCI_CAP_MAX ((PCI_CONFIG_SIZE - PCI_CAP_START) / 4)
+
 static uint16_t cfg_w(const struct pci_function *f, unsigned int off)
 {
 	return f->config[off] | f->config[off + 1] << 8;
@@ -127,23 +130,53 @@ void pci_function_set_pin(struct pci_function *f, unsigned int pin)
 	f->config[PCI_INTERRUPT_PIN] = pin <= 4 ? pin : 0;
 }
 
+/*
+ * A capability pointer as a reader takes it: the low two bits are reserved
+ * and anything inside the header ends the list.  So a chain a device got
+ * wrong (or lets the guest write) never leads past config space.
+ */
+static uint8_t cap_ptr(uint8_t p)
+{
+	p &= ~3;
+	return p >= PCI_CAP_START ? p : 0;
+}
+
+/* Where the pointer to the capability after p is (p 0: the list head). */
+static unsigned int cap_link(uint8_t p)
+{
+	return p ? p + 1u : PCI_CAPABILITY_LIST;
+}
+
+static uint8_t cap_next(const struct pci_function *f, uint8_t p)
+{
+	return cap_ptr(f->config[cap_link(p)]);
+}
+
+/* The last capability, or 0; a looping list stops after every slot. */
+static uint8_t cap_last(const struct pci_function *f)
+{
+	uint8_t p = 0, next;
+
+	for (unsigned int n = 0; n < PCI_CAP_MAX; n++) {
+		next = cap_next(f, p);
+		if (!next)
+			break;
+		p = next;
+	}
+	return p;
+}
+
 int pci_add_capability(struct pci_function *f, uint8_t id, uint8_t size)
 {
-	unsigned int off = (f->cap_next + 3) & ~3u, last = 0;
-	uint8_t p = f->config[PCI_CAPABILITY_LIST];
+	unsigned int off = (f->cap_next + 3) & ~3u;
+	uint8_t last;
 
 	if (size < 2 || off < PCI_CAP_START || off + size > PCI_CONFIG_SIZE)
 		return -ENOSPC;
-	for (unsigned int n = 0; p && n < 48; n++) {
-		last = p;
-		p = f->config[p + 1];
-	}
+	last = cap_last(f);
 	f->config[off] = id;
 	f->config[off + 1] = 0;
-	if (last)
-		f->config[last + 1] = off;
-	else
-		f->config[PCI_CAPABILITY_LIST] = off;
+	f->config[cap_link(last)] = off;
 	f->cap_next = off + size;
 	set_w(f->config, PCI_STATUS,
 	      cfg_w(f, PCI_STATUS) | PCI_STATUS_CAP_LIST);
@@ -152,12 +185,12 @@ int pci_add_capability(struct pci_function *f, uint8_t id, uint8_t size)
 
 uint8_t pci_find_capability(const struct pci_function *f, uint8_t id)
 {
-	uint8_t p = f->config[PCI_CAPABILITY_LIST];
+	uint8_t p = 0;
 
-	for (unsigned int n = 0; p && n < 48; n++) {
-		if (f->config[p] == id)
+	for (unsigned int n = 0; n < PCI_CAP_MAX; n++) {
+		p = cap_next(f, p);
+		if (!p || f->config[p] == id)
 			return p;
-		p = f->config[p + 1];
 	}
 	return 0;
 }

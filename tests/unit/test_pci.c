@@ -451,6 +451,32 @@ static void test_capabilities(void)
 	CHECK_EQ(pci_config_read(&f, PCI_STATUS, 2), PCI_STATUS_CAP_LIST);
 }
 
+/*
+ * A chain a device left corrupt (or let the guest write) ends: the walk
+ * never reads past config space or loops forever.
+ */
+static void test_capability_chain_corrupt(void)
+{
+	struct pci_function f;
+
+	pci_function_init(&f, "badcaps", 1, 2, 0, 0);
+	f.config[PCI_CAPABILITY_LIST] = 0xff;
+	f.config[0xfc] = 0x05;
+	CHECK_EQ(pci_find_capability(&f, 0x05), 0xfc);
+	CHECK_EQ(pci_find_capability(&f, 0x09), 0);
+	/* Pointers into the header end the list; the low bits are ignored. */
+	f.config[PCI_CAPABILITY_LIST] = 0x10;
+	CHECK_EQ(pci_find_capability(&f, 0x00), 0);
+	f.config[PCI_CAPABILITY_LIST] = 0x43;
+	f.config[0x40] = 0x09;
+	f.config[0x41] = 0x40;		/* a loop */
+	CHECK_EQ(pci_find_capability(&f, 0x09), 0x40);
+	CHECK_EQ(pci_find_capability(&f, 0x05), 0);
+	/* Appending to a looping list still terminates and links in. */
+	f.cap_next = 0x80;
+	CHECK_EQ(pci_add_capability(&f, 0x05, 8), 0x80);
+}
+
 static struct regs rm;
 
 static void test_msix(void)
@@ -563,6 +589,7 @@ int main(void)
 	test_allocator();
 	test_intx();
 	test_capabilities();
+	test_capability_chain_corrupt();
 	test_msix();
 
 	pci_unregister_function(&fb);
