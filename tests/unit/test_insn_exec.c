@@ -28,7 +28,7 @@ struct fake {
 	uint64_t xcr0;
 	uint64_t xss;
 	uint64_t tsc, tsc_aux;
-	uint32_t feat1_ecx, feat7_ebx, feat7_ecx, ext_ecx, ext_edx, xsave_d1;
+	uint32_t feat1_ecx, feat1_edx, feat7_ebx, feat7_ecx, ext_ecx, ext_edx, xsave_d1;
 	int cross_page;		/* accesses that crossed a page: must be 0 */
 	int set_xsave_calls, set_xcr0_calls, flush_calls;
 	unsigned int flush_type;
@@ -168,6 +168,7 @@ static int f_cpuid(void *opaque, uint32_t leaf, uint32_t sub, uint32_t r[4])
 	switch (leaf) {
 	case 1:
 		r[2] = f->feat1_ecx;
+		r[3] = f->feat1_edx;
 		break;
 	case 7:
 		r[1] = f->feat7_ebx;
@@ -219,6 +220,7 @@ static void reset(void)
 	F->xcr0 = 0x2e7;
 	F->feat1_ecx = (1u << 13) | (1u << 20) | (1u << 22) | (1u << 23) |
 		       (1u << 26);
+	F->feat1_edx = 1u << 26;
 	F->feat7_ebx = (1u << 3) | (1u << 10);
 	F->feat7_ecx = 1u << 22;
 	F->ext_ecx = 1u << 5;
@@ -450,7 +452,7 @@ static void test_single_step_and_unsupported(void)
 	/* Anything else: unsupported, state untouched. */
 	cpu64(&c);
 	before = c;
-	r = run(&c, "90", &exc);
+	r = run(&c, "0f a2", &exc);		/* cpuid */
 	CHECK_EQ(r, INSN_UNSUPPORTED);
 	CHECK(memcmp(&c, &before, sizeof(c)) == 0);
 	r = run(&c, "c5 f8 77", &exc);
@@ -1559,6 +1561,49 @@ static void test_fsgsbase(void)
 	CHECK_FAULT(r, exc, 6, -1);
 }
 
+/* ---- Hints ------------------------------------------------------------------ */
+
+static void test_hints(void)
+{
+	static const char *const forms[] = {
+		"0f 0d 0f",		/* prefetchw [rdi] */
+		"0f 0d 07",		/* prefetch [rdi] */
+		"0f 18 0f",		/* prefetcht0 [rdi] */
+		"0f 1f 44 00 00",	/* nop [rax+rax] */
+		"66 0f 1f 84 00 00 00 00 00",
+		"0f ae e8",		/* lfence */
+		"0f ae f0",		/* mfence */
+		"0f ae f8",		/* sfence */
+		"f3 90",		/* pause */
+		"f3 0f 1e fa",		/* endbr64 */
+	};
+	struct x86_cpu_state c, before;
+	struct insn_exception exc;
+	enum insn_result r;
+	unsigned int i, n;
+
+	reset();
+	F->page[9] = PG_ABSENT;
+	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		cpu64(&c);
+		c.gpr[R_RDI] = 0x9000;	/* absent: a prefetch never faults */
+		n = put_code(CODE, forms[i]);
+		before = c;
+		r = run(&c, forms[i], &exc);
+		CHECK_EQ(r, INSN_DONE);
+		CHECK_EQ(c.rip, CODE + n);
+		c.rip = before.rip;
+		CHECK(memcmp(&c, &before, sizeof(c)) == 0);
+	}
+	/* A lock prefix is #UD; mfence without SSE2 is #UD. */
+	cpu64(&c);
+	r = run(&c, "f0 0f ae f0", &exc);
+	CHECK_FAULT(r, exc, 6, -1);
+	F->feat1_edx = 0;
+	r = run(&c, "0f ae f0", &exc);
+	CHECK_FAULT(r, exc, 6, -1);
+}
+
 /* ---- Vector instructions run on the host CPU (simd.c) ------------------- */
 
 #define XMM(n) (160 + 16 * (n))
@@ -1845,6 +1890,7 @@ int main(void)
 	test_bitcount();
 	test_clac_stac();
 	test_fsgsbase();
+	test_hints();
 	test_simd_sse();
 	test_simd_faults();
 	test_simd_avx();

@@ -44,6 +44,19 @@ static enum insn_result (*const handlers[X86_OP_COUNT])(struct insn_ctx *) = {
 	[X86_OP_RDGSBASE] = op_fsgsbase,
 	[X86_OP_WRFSBASE] = op_fsgsbase,
 	[X86_OP_WRGSBASE] = op_fsgsbase,
+	[X86_OP_NOP] = op_hint,
+	[X86_OP_PAUSE] = op_hint,
+	[X86_OP_ENDBR64] = op_hint,
+	[X86_OP_ENDBR32] = op_hint,
+	[X86_OP_PREFETCH] = op_hint,
+	[X86_OP_PREFETCHW] = op_hint,
+	[X86_OP_PREFETCHNTA] = op_hint,
+	[X86_OP_PREFETCHT0] = op_hint,
+	[X86_OP_PREFETCHT1] = op_hint,
+	[X86_OP_PREFETCHT2] = op_hint,
+	[X86_OP_LFENCE] = op_hint,
+	[X86_OP_MFENCE] = op_hint,
+	[X86_OP_SFENCE] = op_hint,
 	[X86_OP_SSE] = op_simd,
 	[X86_OP_VEX] = op_simd,
 	[X86_OP_EVEX] = op_simd,
@@ -104,6 +117,7 @@ static const struct {
 	[FEAT_BMI1] = { 7, 0, 1, 3 },
 	[FEAT_SMAP] = { 7, 0, 1, 20 },
 	[FEAT_FSGSBASE] = { 7, 0, 1, 0 },
+	[FEAT_SSE2] = { 1, 0, 3, 26 },
 };
 
 bool insn_has_feature(const struct insn_ctx *ctx, enum insn_feature f)

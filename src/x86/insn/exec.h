@@ -64,6 +64,7 @@ enum insn_feature {
 	FEAT_BMI1,
 	FEAT_SMAP,
 	FEAT_FSGSBASE,
+	FEAT_SSE2,
 };
 
 /* exec.c */
@@ -114,6 +115,7 @@ enum insn_result op_rdpid(struct insn_ctx *ctx);
 enum insn_result op_bitcount(struct insn_ctx *ctx);
 enum insn_result op_clac_stac(struct insn_ctx *ctx);
 enum insn_result op_fsgsbase(struct insn_ctx *ctx);
+enum insn_result op_hint(struct insn_ctx *ctx);
 
 /* simd.c */
 enum insn_result op_simd(struct insn_ctx *ctx);

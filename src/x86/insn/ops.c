@@ -389,3 +389,24 @@ enum insn_result op_fsgsbase(struct insn_ctx *ctx)
 	cpu->seg[seg].base = v;
 	return INSN_DONE;
 }
+
+/* ---- Hints: nop forms, pause, endbr, prefetches, fences ------------------ */
+
+/*
+ * Nothing to do beyond the checks: a prefetch or a hint NOP never touches
+ * memory (so never faults), and the exit to the VMM around a completed
+ * instruction already orders memory more strongly than any fence.
+ */
+enum insn_result op_hint(struct insn_ctx *ctx)
+{
+	switch (ctx->insn->op) {
+	case X86_OP_LFENCE:
+	case X86_OP_MFENCE:
+		if (!insn_has_feature(ctx, FEAT_SSE2))
+			return insn_ud(ctx);
+		break;
+	default:
+		break;
+	}
+	return INSN_DONE;
+}
