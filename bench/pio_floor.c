@@ -1,12 +1,26 @@
 // SPDX-License-Identifier: MIT
 /*
  * The raw KVM floor for a port-I/O exit: the least a VMM can do per exit.
- * A bare VM whose only vCPU runs, in 64-bit ring 3 with IOPL 3, a loop of N
- * `out` instructions; this program does nothing per exit but look at the
- * port.  bench/run.py compares kvmrun's ring-3 exit loop with it.
+ * A bare VM (one memory slot, one vCPU, no irqchip) whose only vCPU runs a
+ * loop of N `out` instructions in 64-bit mode; this program does nothing per
+ * exit but look at the port.  bench/run.py times it the same way as
+ * kvmrun's pio_loop guest, (T(N) - T(0)) / N over whole processes, and
+ * compares the two.
  *
- * usage: pio_floor N    prints "exits=N seconds=S ns_per_exit=X"
+ * The loop runs in ring 3 with IOPL 3 (set directly with KVM_SET_REGS) or in
+ * ring 0.  Both matter on kvm_pvm hosts: guest user mode runs on the CPU but
+ * its `out` reaches KVM through a #GP, while kernel mode is emulated
+ * instruction by instruction; and a guest that enters ring 3 itself (iretq)
+ * loses IOPL 3 there, so test guests fall back to ring 0.
+ *
+ * With "irqchip" the VM also gets KVM's in-kernel PIC/IOAPIC/LAPIC and PIT,
+ * as kvmrun creates them, to tell their cost per entry from the VMM's own.
+ *
+ * usage: pio_floor N [ring3|ring0] [irqchip]     (default ring3, no irqchip)
+ * prints "mode=M exits=N seconds=S ns_per_exit=X" (the loop alone, timed
+ * inside this process) and exits 0 when all N exits were seen.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
 #include <stdint.h>
@@ -18,17 +32,17 @@
 #include <time.h>
 #include <unistd.h>
 
-#define RAM_SIZE (4UL << 20)
-#define PML4 0x1000
-#define PDPT 0x2000
-#define PD 0x3000
-#define CODE 0x10000
-#define PORT_LOOP 0x80
-#define PORT_DONE 0x81
+#define RAM_SIZE	(4UL << 20)
+#define PML4		0x1000
+#define PDPT		0x2000
+#define PD		0x3000
+#define CODE		0x10000
+#define PORT_LOOP	0x80
+#define PORT_DONE	0x81
 
-static void fail(const char *what)
+static void die(const char *what)
 {
-	perror(what);
+	fprintf(stderr, "pio_floor: %s: %s\n", what, strerror(errno));
 	exit(1);
 }
 
@@ -40,12 +54,19 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* mov ecx, N; mov dx, 0x80; 1: out dx, al; dec ecx; jnz 1b; mov dx, 0x81; out dx, al */
+/*
+ * mov ecx, N; mov dx, 0x80; test ecx, ecx; jz 2f;
+ * 1: out dx, al; dec ecx; jnz 1b;
+ * 2: mov dx, 0x81; out dx, al; jmp .
+ * The loop body is the one kvmrun's pio_loop guest runs (out, dec, jnz).
+ */
 static void write_code(uint8_t *p, uint32_t n)
 {
 	const uint8_t code[] = {
 		0xb9, n, n >> 8, n >> 16, n >> 24,
 		0x66, 0xba, PORT_LOOP, 0x00,
+		0x85, 0xc9,
+		0x74, 0x05,
 		0xee,
 		0xff, 0xc9,
 		0x75, 0xfb,
@@ -57,15 +78,18 @@ static void write_code(uint8_t *p, uint32_t n)
 	memcpy(p, code, sizeof(code));
 }
 
-static void setup_long_mode_user(int vcpu, uint8_t *ram)
+static void setup_long_mode(int vcpu, uint8_t *ram, int cpl)
 {
 	struct kvm_sregs s;
-	struct kvm_regs r = { .rip = CODE, .rflags = 0x3002 };	/* IOPL 3 */
-	struct kvm_segment code = { .base = 0, .limit = 0xffffffff, .selector = 0x1b,
-				    .type = 0xb, .present = 1, .dpl = 3, .s = 1,
+	/* IOPL 3 lets ring 3 do port I/O; ring 0 needs no IOPL. */
+	struct kvm_regs r = { .rip = CODE, .rflags = cpl ? 0x3002 : 0x2 };
+	struct kvm_segment code = { .base = 0, .limit = 0xffffffff,
+				    .selector = cpl ? 0x1b : 0x08,
+				    .type = 0xb, .present = 1, .dpl = cpl, .s = 1,
 				    .l = 1, .g = 1 };
-	struct kvm_segment data = { .base = 0, .limit = 0xffffffff, .selector = 0x23,
-				    .type = 0x3, .present = 1, .dpl = 3, .s = 1,
+	struct kvm_segment data = { .base = 0, .limit = 0xffffffff,
+				    .selector = cpl ? 0x23 : 0x10,
+				    .type = 0x3, .present = 1, .dpl = cpl, .s = 1,
 				    .db = 1, .g = 1 };
 	uint64_t *pml4 = (uint64_t *)(ram + PML4);
 	uint64_t *pdpt = (uint64_t *)(ram + PDPT);
@@ -76,7 +100,7 @@ static void setup_long_mode_user(int vcpu, uint8_t *ram)
 	pdpt[0] = PD | 7;
 	pd[0] = 0x87;
 	if (ioctl(vcpu, KVM_GET_SREGS, &s) < 0)
-		fail("KVM_GET_SREGS");
+		die("KVM_GET_SREGS");
 	s.cr3 = PML4;
 	s.cr4 = 1 << 5;				/* PAE */
 	s.cr0 = 0x80000011;			/* PG | ET | PE */
@@ -84,51 +108,93 @@ static void setup_long_mode_user(int vcpu, uint8_t *ram)
 	s.cs = code;
 	s.ds = s.es = s.fs = s.gs = s.ss = data;
 	if (ioctl(vcpu, KVM_SET_SREGS, &s) < 0)
-		fail("KVM_SET_SREGS");
+		die("KVM_SET_SREGS");
 	if (ioctl(vcpu, KVM_SET_REGS, &r) < 0)
-		fail("KVM_SET_REGS");
+		die("KVM_SET_REGS");
+}
+
+static int parse_args(int argc, char **argv, uint32_t *n, int *cpl,
+		      int *irqchip)
+{
+	char *end;
+	unsigned long v;
+
+	if (argc < 2 || argc > 4)
+		return -1;
+	errno = 0;
+	v = strtoul(argv[1], &end, 0);
+	if (errno || *end || end == argv[1] || v > UINT32_MAX)
+		return -1;
+	*n = v;
+	*cpl = 3;
+	*irqchip = 0;
+	for (int i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "ring0"))
+			*cpl = 0;
+		else if (!strcmp(argv[i], "ring3"))
+			*cpl = 3;
+		else if (!strcmp(argv[i], "irqchip"))
+			*irqchip = 1;
+		else
+			return -1;
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	uint32_t n = argc > 1 ? strtoul(argv[1], NULL, 0) : 100000;
-	int kvm, vm, vcpu, run_size;
+	struct kvm_userspace_memory_region slot = { .memory_size = RAM_SIZE };
+	struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
+	int kvm, vm, vcpu, run_size, cpl, irqchip;
 	struct kvm_run *run;
 	uint64_t exits = 0;
 	uint8_t *ram;
 	double t0, t1;
+	uint32_t n;
 
+	if (parse_args(argc, argv, &n, &cpl, &irqchip)) {
+		fprintf(stderr, "usage: pio_floor N [ring3|ring0] [irqchip]\n");
+		return 2;
+	}
 	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (kvm < 0)
-		fail("/dev/kvm");
+		die("/dev/kvm");
 	vm = ioctl(kvm, KVM_CREATE_VM, 0);
 	if (vm < 0)
-		fail("KVM_CREATE_VM");
+		die("KVM_CREATE_VM");
+	if (irqchip && ioctl(vm, KVM_CREATE_IRQCHIP, 0) < 0)
+		die("KVM_CREATE_IRQCHIP");
+	if (irqchip && ioctl(vm, KVM_CREATE_PIT2, &pit) < 0)
+		die("KVM_CREATE_PIT2");
 	ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (ram == MAP_FAILED)
-		fail("mmap");
-	struct kvm_userspace_memory_region slot = {
-		.memory_size = RAM_SIZE, .userspace_addr = (uintptr_t)ram,
-	};
+		die("mmap guest RAM");
+	slot.userspace_addr = (uintptr_t)ram;
 	if (ioctl(vm, KVM_SET_USER_MEMORY_REGION, &slot) < 0)
-		fail("KVM_SET_USER_MEMORY_REGION");
+		die("KVM_SET_USER_MEMORY_REGION");
 	vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
 	if (vcpu < 0)
-		fail("KVM_CREATE_VCPU");
+		die("KVM_CREATE_VCPU");
 	run_size = ioctl(kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (run_size < (int)sizeof(*run))
+		die("KVM_GET_VCPU_MMAP_SIZE");
 	run = mmap(NULL, run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
 	if (run == MAP_FAILED)
-		fail("mmap kvm_run");
+		die("mmap kvm_run");
 	write_code(ram + CODE, n);
-	setup_long_mode_user(vcpu, ram);
+	setup_long_mode(vcpu, ram, cpl);
 
 	t0 = now();
 	for (;;) {
-		if (ioctl(vcpu, KVM_RUN, 0) < 0)
-			fail("KVM_RUN");
+		if (ioctl(vcpu, KVM_RUN, 0) < 0) {
+			if (errno == EINTR)
+				continue;
+			die("KVM_RUN");
+		}
 		if (run->exit_reason != KVM_EXIT_IO) {
-			fprintf(stderr, "unexpected exit %u\n", run->exit_reason);
+			fprintf(stderr, "pio_floor: unexpected exit %u after %llu port exits\n",
+				run->exit_reason, (unsigned long long)exits);
 			return 1;
 		}
 		if (run->io.port == PORT_DONE)
@@ -136,8 +202,14 @@ int main(int argc, char **argv)
 		exits++;
 	}
 	t1 = now();
-	printf("exits=%llu seconds=%.6f ns_per_exit=%.1f\n",
+	printf("mode=ring%d%s exits=%llu seconds=%.6f ns_per_exit=%.1f\n", cpl,
+	       irqchip ? ",irqchip" : "",
 	       (unsigned long long)exits, t1 - t0,
 	       exits ? (t1 - t0) * 1e9 / exits : 0.0);
+	if (exits != n) {
+		fprintf(stderr, "pio_floor: %llu exits, expected %u\n",
+			(unsigned long long)exits, n);
+		return 1;
+	}
 	return 0;
 }

@@ -1,162 +1,827 @@
 #!/usr/bin/python3
-"""Side-by-side benchmarks: kvmrun against QEMU (and the raw KVM floor).
+"""Side-by-side benchmarks: kvmrun against QEMU 7.2 and the raw KVM floor.
 
-Each measurement runs both programs interleaved, several times, and reports
-the medians and their ratio.  Nothing here asserts a speed: it prints a
-Markdown table for the README.
+Every measurement runs the programs it compares interleaved (the order
+alternates from round to round, so drift and other load hit both alike),
+takes the median over the rounds and prints the ratio.  Nothing here asserts
+a speed: the output is a Markdown table for the README and notes on how it
+was measured; the exit status says only whether every measurement was made.
 
-  bench/run.py [--runs N] [--exits N]
+  bench/run.py [--runs N] [--exits N] [--out FILE]
 
-(a) exec -> first guest instruction -> exit: the hello test guest (PVH),
-    kvmrun vs qemu-system-x86_64 -M microvm -accel kvm.
-(b) ring-3 port-I/O exit round trip: the pio_loop guest under kvmrun vs the
-    bare KVM loop of bench/pio_floor.c, (T(N) - T(0)) / N for both.
-(c) resident memory: kvmrun's RSS outside the guest-RAM mapping
-    (/proc/PID/smaps) while a guest runs, and peak RSS, for both VMMs.
+(a) exec -> first guest instruction -> exit.  bench/exit_guest.py's guest
+    (prints one byte on COM1, exits through isa-debug-exit at once) and the
+    `hello` test guest, both PVH, under kvmrun and under
+    qemu-system-x86_64 -M microvm -accel kvm.  The byte's arrival on the
+    VMM's stdout is the time to the guest's first instruction.
+(b) port-I/O exit round trip: the pio_loop test guest under kvmrun, and the
+    bare KVM loop of bench/pio_floor.c, each as (T(N) - T(0)) / N over whole
+    processes, in wall time and in CPU time (user + system, which is what the
+    exits cost and which other load on the machine does not inflate).
+(c) resident memory outside the guest-RAM mapping (/proc/PID/smaps) while the
+    pio_loop guest runs, and peak RSS, both VMMs, same guest, same -m.
+(d) the Linux boot times tests/linux recorded in build/linux-check/times.txt.
+
+Environment: BUILD (default build/), KVMRUN (default $BUILD/kvmrun, the
+optimised build, not the sanitizer one), QEMU (default qemu-system-x86_64).
 """
 import argparse
 import os
 import pathlib
-import resource
+import re
+import shutil
+import signal
 import statistics
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import exit_guest  # noqa: E402
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-BUILD = pathlib.Path(os.environ.get("BUILD", ROOT / "build"))
+BUILD = pathlib.Path(os.environ.get("BUILD", "build"))
+if not BUILD.is_absolute():
+    BUILD = ROOT / BUILD
 KVMRUN = os.environ.get("KVMRUN", str(BUILD / "kvmrun"))
 QEMU = os.environ.get("QEMU", "qemu-system-x86_64")
 GUEST = BUILD / "guest"
-FLOOR = BUILD / "bench" / "pio_floor"
+OUT = BUILD / "bench"
+FLOOR = OUT / "pio_floor"
+SPAWN = OUT / "spawn"
+EXIT_GUEST = OUT / "exit_guest.elf"
+HELLO = GUEST / "hello-pvh.elf"         # PVH only: QEMU would pick multiboot
+PIO_LOOP = GUEST / "pio_loop-pvh.elf"
+TIMES = BUILD / "linux-check" / "times.txt"
+
 RAM = "256M"
 RAM_BYTES = 256 << 20
-DEBUG_EXIT = ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+COMMON = ["-m", RAM, "-nodefaults", "-nographic", "-serial", "stdio",
+          "-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+DEBUG_EXIT_OK = 1       # the guest wrote 0 to isa-debug-exit
+TIMEOUT = 60            # any single VMM run
+MEM_SETTLE = 0.3        # seconds between the guest's first line and the smaps sample
+LONG_LOOP = 10 ** 9     # exits: "runs until killed" for the memory sample
+
+VMMS = ("kvmrun", "qemu")
 
 
-def kvmrun_cmd(kernel, append=None):
-    cmd = [KVMRUN, "-m", RAM, "-nodefaults", "-nographic", "-serial", "stdio",
-           "-kernel", str(kernel)] + DEBUG_EXIT
-    return cmd + (["-append", append] if append else [])
+class BenchError(Exception):
+    pass
 
 
-def qemu_cmd(kernel, append=None):
-    cmd = [QEMU, "-M", "microvm", "-accel", "kvm", "-cpu", "host", "-m", RAM,
-           "-nodefaults", "-nographic", "-serial", "stdio", "-no-reboot",
-           "-kernel", str(kernel)] + DEBUG_EXIT
-    return cmd + (["-append", append] if append else [])
+def vmm_cmd(vmm, kernel, append=None):
+    if vmm == "kvmrun":
+        cmd = [KVMRUN, "-accel", "kvm", "-cpu", "host"]
+    else:
+        # MSR 0x10a (arch-capabilities) is refused by this host's KVM.
+        cmd = [QEMU, "-M", "microvm", "-accel", "kvm", "-cpu", "host,-arch-capabilities",
+               "-display", "none"]
+    cmd += COMMON + ["-kernel", str(kernel)]
+    return cmd + (["-append", append] if append is not None else [])
 
 
-def timed(cmd, timeout=120):
-    """Wall time from exec to exit, and peak RSS in KiB."""
-    t0 = time.monotonic()
-    p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL)
-    deadline = t0 + timeout
-    while True:
-        pid, status, usage = os.wait4(p.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.monotonic() > deadline:
-            p.kill()
-            os.wait4(p.pid, 0)
-            raise RuntimeError(f"timeout: {' '.join(cmd)}")
-        time.sleep(0.0005)
-    elapsed = time.monotonic() - t0
-    code = os.waitstatus_to_exitcode(status)
-    return elapsed, usage.ru_maxrss, code
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
 
 
-def median_runs(cmd, runs, want_code=1):
-    times, rss = [], []
-    for _ in range(runs):
-        t, r, code = timed(cmd)
-        if code != want_code:
-            raise RuntimeError(f"exit status {code}, want {want_code}: {' '.join(cmd)}")
-        times.append(t)
-        rss.append(r)
-    return statistics.median(times), statistics.median(rss)
+class Run:
+    """One command run through bench/spawn.c, which reports its fork-to-exit
+    time, CPU time and peak RSS; its stdout chunks are kept with their
+    arrival times."""
+
+    def __init__(self, cmd, timeout=TIMEOUT):
+        self.cmd = [str(c) for c in cmd]
+        self.timeout = timeout
+        self.chunks = []
+        self.cond = threading.Condition()
+        self.eof = False
+        self.timed_out = False
+        self.done = False
+        self.err = tempfile.TemporaryFile()
+        self.report_r, report_w = os.pipe()
+        try:
+            self.p = subprocess.Popen([str(SPAWN), str(report_w)] + self.cmd,
+                                      stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                      stderr=self.err, pass_fds=(report_w,),
+                                      start_new_session=True)
+        finally:
+            os.close(report_w)
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+        self.timer = threading.Timer(timeout, self._expire)
+        self.timer.daemon = True
+        self.timer.start()
+
+    def _read(self):
+        fd = self.p.stdout.fileno()
+        while True:
+            try:
+                data = os.read(fd, 65536)
+            except OSError:
+                data = b""
+            now = time.monotonic()
+            with self.cond:
+                if data:
+                    self.chunks.append((now, data))
+                else:
+                    self.eof = True
+                self.cond.notify_all()
+            if not data:
+                return
+
+    def _expire(self):
+        self.timed_out = True
+        self.kill()
+
+    def kill(self):
+        """SIGKILL the spawned process group (it leads its own session)."""
+        if not self.done:
+            try:
+                os.killpg(self.p.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+    def vmm_pid(self):
+        """The command's pid: the child of bench/spawn."""
+        for pid in os.listdir("/proc"):
+            try:
+                with open(f"/proc/{pid}/stat") as f:
+                    stat = f.read()
+            except OSError:
+                continue
+            if int(stat[stat.rindex(")") + 2:].split()[1]) == self.p.pid:
+                return int(pid)
+        raise BenchError(f"no process for `{' '.join(self.cmd)}`")
+
+    @property
+    def output(self):
+        with self.cond:
+            return b"".join(d for _, d in self.chunks).decode("utf-8", "replace")
+
+    def wait_for(self, text, timeout):
+        """Waits until stdout contains text; False on EOF or timeout."""
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while True:
+                if text.encode() in b"".join(d for _, d in self.chunks):
+                    return True
+                left = deadline - time.monotonic()
+                if self.eof or left <= 0:
+                    return False
+                self.cond.wait(left)
+
+    def time_of(self, text):
+        """Seconds from the fork until the first byte of text reached us."""
+        needle, pos = text.encode(), 0
+        data = b"".join(d for _, d in self.chunks)
+        at = data.find(needle)
+        if at < 0 or self.start is None:
+            return None
+        for t, d in self.chunks:
+            pos += len(d)
+            if pos > at:
+                return t - self.start
+
+    def finish(self):
+        self.p.wait()
+        self.done = True
+        self.timer.cancel()
+        self.reader.join(5)
+        self.p.stdout.close()
+        with os.fdopen(self.report_r, "r") as f:
+            report = dict(kv.split("=") for kv in f.read().split())
+        self.err.seek(0)
+        self.stderr = self.err.read().decode("utf-8", "replace")
+        self.err.close()
+        if report:
+            self.start = int(report["start_ns"]) / 1e9
+            self.elapsed = (int(report["end_ns"]) - int(report["start_ns"])) / 1e9
+            self.status = os.waitstatus_to_exitcode(int(report["status"]))
+            self.maxrss_kib = int(report["maxrss_kib"])
+            self.cpu = int(report["cpu_ns"]) / 1e9
+        else:       # killed before it could report
+            self.start = self.elapsed = self.maxrss_kib = self.cpu = None
+            self.status = self.p.returncode
+        return self
+
+    def describe(self):
+        tail = (self.output.strip().splitlines() + self.stderr.strip().splitlines())[-4:]
+        return f"`{' '.join(self.cmd)}`" + "".join(f"\n    | {line}" for line in tail)
 
 
-def bench_boot(runs):
-    hello = GUEST / "hello.elf"
-    k_t, k_rss, q_t, q_rss = [], [], [], []
-    for _ in range(runs):       # interleaved, so drift hits both alike
-        t, r = median_runs(kvmrun_cmd(hello), 1)
-        k_t.append(t)
-        k_rss.append(r)
-        t, r = median_runs(qemu_cmd(hello), 1)
-        q_t.append(t)
-        q_rss.append(r)
-    return (statistics.median(k_t), statistics.median(q_t),
-            statistics.median(k_rss), statistics.median(q_rss))
+def run_checked(cmd, want_status=DEBUG_EXIT_OK, expect=None, timeout=TIMEOUT):
+    r = Run(cmd, timeout).finish()
+    if r.timed_out:
+        raise BenchError(f"timed out after {timeout} s: {r.describe()}")
+    if r.status != want_status:
+        raise BenchError(f"exit status {r.status}, expected {want_status}: {r.describe()}")
+    if expect and not re.search(expect, r.output):
+        raise BenchError(f"output lacks /{expect}/: {r.describe()}")
+    return r
 
 
-def per_exit(cmd_for_n, n, runs, want_code):
-    t0, _ = median_runs(cmd_for_n(0), runs, want_code)
-    tn, _ = median_runs(cmd_for_n(n), runs, want_code)
-    return (tn - t0) / n
+def rounds(n, items):
+    """Round i runs items in order, or reversed on odd rounds."""
+    for i in range(n):
+        yield i, (items if i % 2 == 0 else list(reversed(items)))
 
 
-def bench_pio(runs, n):
-    loop = GUEST / "pio_loop.elf"
-    kvmrun = per_exit(lambda k: kvmrun_cmd(loop, f"n={k}"), n, runs, 1)
-    floor = per_exit(lambda k: [str(FLOOR), str(k)], n, runs, 0)
-    return kvmrun, floor
+def median(xs):
+    return statistics.median(xs) if xs else None
 
 
-def smaps_outside_ram(pid, ram_bytes):
-    """RSS (KiB) of every mapping except the guest-RAM one(s)."""
-    total, size, rss = 0, 0, 0
+# ---------------------------------------------------------------- (a) ----
+
+BOOT_FLOORS = {
+    # bench/pio_floor.c with N = 0: a VM, one vCPU entering long mode, one
+    # port exit to end; no guest image, no devices.
+    "floor": ([FLOOR, "0", "ring0"], 0),
+    "floor_irq": ([FLOOR, "0", "ring0", "irqchip"], 0),
+}
+
+
+def bench_boot(runs, vmms):
+    """exec -> first instruction -> exit: exit-at-once and hello guests, plus
+    the bare KVM program, for the share of KVM's own set-up and teardown."""
+    res = {}
+    items = ([(v, g) for g in ("exit", "hello") for v in vmms]
+             + [(f, "floor") for f in BOOT_FLOORS] + [(None, "spawn")])
+    for i, order in rounds(runs, items):
+        log(f"(a) boot round {i + 1}/{runs}")
+        for who, guest in order:
+            if guest == "spawn":
+                r = run_checked(["/bin/true"], 0)
+                res.setdefault("spawn", []).append(r.elapsed)
+            elif guest == "floor":
+                r = run_checked(BOOT_FLOORS[who][0], BOOT_FLOORS[who][1], r"exits=0 ")
+                res.setdefault(who, []).append(r.elapsed)
+            elif guest == "exit":
+                r = run_checked(vmm_cmd(who, EXIT_GUEST),
+                                expect=re.escape(exit_guest.MARKER.decode()))
+                res.setdefault((who, "first"), []).append(r.time_of(exit_guest.MARKER.decode()))
+                res.setdefault((who, "exit"), []).append(r.elapsed)
+                res.setdefault((who, "exit_cpu"), []).append(r.cpu)
+            else:
+                r = run_checked(vmm_cmd(who, HELLO), expect=r"PASS hello")
+                res.setdefault((who, "hello"), []).append(r.elapsed)
+                res.setdefault((who, "hello_cpu"), []).append(r.cpu)
+                res.setdefault((who, "rss"), []).append(r.maxrss_kib)
+    out = {k: median(v) for k, v in res.items()}
+    out["min"] = {k: min(v) for k, v in res.items()}
+    return out
+
+
+# ---------------------------------------------------------------- (b) ----
+
+FLOORS = {
+    "floor0": ["ring0"],
+    "floor3": ["ring3"],
+    "floor0irq": ["ring0", "irqchip"],
+}
+
+
+def pio_cmd(cfg, n):
+    if cfg in VMMS:
+        return vmm_cmd(cfg, PIO_LOOP, f"n={n}"), DEBUG_EXIT_OK, r"PASS pio_loop"
+    return [FLOOR, str(n)] + FLOORS[cfg], 0, rf"exits={n} "
+
+
+def bench_pio(runs, n, cfgs):
+    """(T(N) - T(0)) / N per configuration, wall and CPU, paired per round."""
+    wall = {c: [] for c in cfgs}
+    cpu = {c: [] for c in cfgs}
+    inproc = {c: [] for c in cfgs}
+    mode = {}
+    for i, order in rounds(runs, list(cfgs)):
+        log(f"(b) port-I/O round {i + 1}/{runs}")
+        for cfg in order:
+            r0 = run_checked(*pio_cmd(cfg, 0))
+            rn = run_checked(*pio_cmd(cfg, n))
+            wall[cfg].append((rn.elapsed - r0.elapsed) / n)
+            cpu[cfg].append((rn.cpu - r0.cpu) / n)
+            m = re.search(r"done in (ring \d)", rn.output)
+            if m:
+                mode[cfg] = m.group(1)
+            m = re.search(r"ns_per_exit=([0-9.]+)", rn.output)
+            if m:
+                inproc[cfg].append(float(m.group(1)) * 1e-9)
+    return ({c: median(v) for c, v in wall.items()}, {c: median(v) for c, v in cpu.items()},
+            {c: median(v) for c, v in inproc.items()}, mode)
+
+
+def strace_calls(cmd):
+    """Total and per-syscall counts of cmd under strace -f -c."""
+    with tempfile.NamedTemporaryFile("r", suffix=".strace") as f:
+        r = Run(["strace", "-f", "-c", "-o", f.name, "--"] + cmd, TIMEOUT).finish()
+        if r.timed_out or r.status != DEBUG_EXIT_OK:
+            raise BenchError(f"under strace: exit status {r.status}: {r.describe()}")
+        counts = {}
+        for line in f.read().splitlines():
+            m = re.match(r"\s*[0-9.]+\s+[0-9.]+\s+\d+\s+(\d+)\s+(?:\d+\s+)?(\w+)\s*$", line)
+            if m and m.group(2) != "total":
+                counts[m.group(2)] = int(m.group(1))
+        return counts
+
+
+def syscalls_per_exit(n=20000):
+    """kvmrun's system calls per port exit: strace counts of n=N minus n=0."""
+    c0 = strace_calls(vmm_cmd("kvmrun", PIO_LOOP, "n=0"))
+    cn = strace_calls(vmm_cmd("kvmrun", PIO_LOOP, f"n={n}"))
+    per = {k: (cn.get(k, 0) - c0.get(k, 0)) / n for k in set(c0) | set(cn)}
+    total = sum(per.values())
+    top = sorted(((v, k) for k, v in per.items() if abs(v) >= 0.01), reverse=True)
+    return total, top
+
+
+# ---------------------------------------------------------------- (c) ----
+
+def parse_smaps(pid):
+    maps, cur = [], None
     with open(f"/proc/{pid}/smaps") as f:
         for line in f:
-            if line.startswith("Size:"):
-                size = int(line.split()[1]) * 1024
-            elif line.startswith("Rss:"):
-                rss = int(line.split()[1])
-                if size < ram_bytes:
-                    total += rss
-    return total
+            fields = line.split()
+            if re.match(r"^[0-9a-f]+-[0-9a-f]+\s", line):
+                cur = {"range": fields[0], "name": " ".join(fields[5:])}
+                maps.append(cur)
+            elif len(fields) >= 2 and fields[0].endswith(":") and fields[1].isdigit():
+                cur[fields[0][:-1]] = int(fields[1])
+    return maps
 
 
-def bench_memory(cmd, settle=1.0):
-    p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL)
+def is_guest_ram(m):
+    """The guest-RAM mapping: -m bytes (QEMU may add a little alignment)."""
+    return RAM_BYTES <= m.get("Size", 0) * 1024 <= RAM_BYTES + (16 << 20)
+
+
+def label(m):
+    name = m["name"]
+    if not name:
+        return "[anonymous]"
+    return os.path.basename(name) if name.startswith("/") else name
+
+
+def memory_sample(vmm):
+    """Starts the long pio_loop guest, samples smaps while it runs, kills it."""
+    r = Run(vmm_cmd(vmm, PIO_LOOP, f"n={LONG_LOOP}"), TIMEOUT)
     try:
-        time.sleep(settle)
-        if p.poll() is not None:
-            raise RuntimeError(f"exited early: {' '.join(cmd)}")
-        return smaps_outside_ram(p.pid, RAM_BYTES)
+        if not r.wait_for("booted via", 30):
+            raise BenchError(f"{vmm}: guest did not start: {r.describe()}")
+        time.sleep(MEM_SETTLE)
+        pid = r.vmm_pid()
+        maps = parse_smaps(pid)
+        with open(f"/proc/{pid}/status") as f:
+            hwm = int(re.search(r"VmHWM:\s+(\d+)", f.read()).group(1))
+        threads = len(os.listdir(f"/proc/{pid}/task"))
+        os.kill(pid, signal.SIGKILL)
+    except OSError as e:
+        r.kill()
+        raise BenchError(f"{vmm}: exited while it should run ({e}): {r.describe()}")
     finally:
-        p.kill()
-        p.wait()
+        r.finish()
+    ram = [m for m in maps if is_guest_ram(m)]
+    if len(ram) != 1:
+        raise BenchError(f"{vmm}: {len(ram)} mappings of the guest-RAM size, expected 1")
+    rest = [m for m in maps if not is_guest_ram(m)]
+    by = {}
+    for m in rest:
+        by[label(m)] = by.get(label(m), 0) + m.get("Rss", 0)
+    return {
+        "outside": sum(m.get("Rss", 0) for m in rest),
+        "outside_private": sum(m.get("Private_Clean", 0) + m.get("Private_Dirty", 0)
+                               for m in rest),
+        "ram": ram[0].get("Rss", 0),
+        "hwm": hwm,
+        "threads": threads,
+        "by": by,
+    }
+
+
+def bench_memory(runs, vmms):
+    samples = {v: [] for v in vmms}
+    for i, order in rounds(runs, list(vmms)):
+        log(f"(c) memory round {i + 1}/{runs}")
+        for vmm in order:
+            samples[vmm].append(memory_sample(vmm))
+    res = {}
+    for vmm, s in samples.items():
+        res[vmm] = {k: median([x[k] for x in s])
+                    for k in ("outside", "outside_private", "ram", "hwm", "threads")}
+        res[vmm]["by"] = s[len(s) // 2]["by"]
+    return res
+
+
+# ---------------------------------------------------------------- (d) ----
+
+def linux_times():
+    """{(vmm, kind): line} from tests/linux's record, kind "session" (vmlinux
+    through PVH to the init marker) or "bzimage" (to the banner): the latest
+    line, except that one which got there beats a later one which did not."""
+    if not TIMES.exists():
+        return None
+    best = {}
+    for line in TIMES.read_text(errors="replace").splitlines():
+        m = re.match(r"\S+ \S+ ([\w-]+): (vmlinux \(PVH\) session|bzImage)", line)
+        if not m:
+            continue
+        key = (m.group(1), "session" if m.group(2).startswith("vmlinux") else "bzimage")
+        if linux_reached(line) or not linux_reached(best.get(key, "")):
+            best[key] = line
+    return best
+
+
+def linux_reached(line):
+    return re.search(r"init marker [0-9.]+ s|to banner: [0-9.]+ s", line) is not None
+
+
+def linux_cell(line):
+    if not line:
+        return "not reached"
+    m = re.search(r"init marker ([0-9.]+) s", line)
+    if m:
+        up = re.search(r"uptime at marker ([0-9.]+ s)", line)
+        return f"{float(m.group(1)):.1f} s" + (f" (guest uptime {up.group(1)})" if up else "")
+    m = re.search(r"to banner: ([0-9.]+) s", line)
+    if m:
+        return f"{float(m.group(1)):.1f} s"
+    m = re.search(r"to banner: never \(([^)]*)\)", line)
+    if m:
+        return f"not reached ({m.group(1)})"
+    banner = re.search(r"banner ([0-9.]+) s", line)
+    total = re.search(r"total ([0-9.]+) s \(([^)]*)\)", line)
+    why = f"; banner at {banner.group(1)} s" if banner else ""
+    if total:
+        why += f", ended after {total.group(1)} s ({total.group(2)})"
+    return f"not reached{why}"
+
+
+# ----------------------------------------------------------- machine ----
+
+def cpu_ticks():
+    ticks = {}
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                stat = f.read()
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                cmd = f.read().replace(b"\0", b" ").decode("utf-8", "replace").strip()
+        except OSError:
+            continue
+        rest = stat[stat.rindex(")") + 2:].split()
+        ticks[int(pid)] = (int(rest[11]) + int(rest[12]), cmd or stat.split()[1])
+    return ticks
+
+
+def busy_processes(interval=1.0):
+    """Other processes using > 10% of a CPU, sampled over interval seconds."""
+    hz = os.sysconf("SC_CLK_TCK")
+    a = cpu_ticks()
+    time.sleep(interval)
+    b = cpu_ticks()
+    busy = []
+    for pid, (t, cmd) in b.items():
+        if pid in a and pid != os.getpid():
+            pct = (t - a[pid][0]) / hz / interval * 100
+            if pct > 10:
+                busy.append((pct, cmd[:90]))
+    return sorted(busy, reverse=True)
+
+
+def loadavg():
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
+
+
+# -------------------------------------------------------------- checks ----
+
+def build_spawn():
+    """bench/spawn.c, built here when `make bench` did not (static if possible)."""
+    src = ROOT / "bench" / "spawn.c"
+    if SPAWN.exists() and SPAWN.stat().st_mtime >= src.stat().st_mtime:
+        return
+    base = [os.environ.get("CC", "cc"), "-O2", "-Wall", "-Wextra", "-Werror",
+            "-o", str(SPAWN), str(src)]
+    for extra in (["-static"], []):
+        r = subprocess.run(base + extra, stdin=subprocess.DEVNULL, capture_output=True,
+                           timeout=120)
+        if r.returncode == 0:
+            return
+    raise BenchError(f"{src}: does not build: {r.stderr.decode(errors='replace').strip()}")
+
+
+def snapshot():
+    """Copies what is measured into build/bench/snapshot/: other work in the
+    same tree may rebuild build/kvmrun or the guests while this runs."""
+    global KVMRUN, HELLO, PIO_LOOP, FLOOR
+    snap = OUT / "snapshot"
+    snap.mkdir(parents=True, exist_ok=True)
+    copies = []
+    for path in (KVMRUN, HELLO, PIO_LOOP, FLOOR):
+        dest = snap / pathlib.Path(path).name
+        tmp = dest.with_name(dest.name + ".tmp")
+        shutil.copy2(path, tmp)
+        os.replace(tmp, dest)
+        copies.append(str(dest))
+    KVMRUN, HELLO, PIO_LOOP, FLOOR = copies
+    BOOT_FLOORS["floor"][0][0] = FLOOR
+    BOOT_FLOORS["floor_irq"][0][0] = FLOOR
+
+
+def preflight():
+    """Errors that stop everything, and the QEMU problem (measure without it)."""
+    try:
+        fd = os.open("/dev/kvm", os.O_RDWR | os.O_CLOEXEC)
+        os.close(fd)
+    except OSError as e:
+        raise BenchError(f"/dev/kvm: {e.strerror}: the benchmarks need KVM "
+                         "(load kvm_intel/kvm_amd, or run as a user in the kvm group)")
+    need = [(KVMRUN, "make build/kvmrun"), (FLOOR, "make build/bench/pio_floor"),
+            (HELLO, "make guests"), (PIO_LOOP, "make guests")]
+    for path, how in need:
+        if not os.access(path, os.R_OK):
+            raise BenchError(f"{path}: missing; build it with `{how}` (or `make bench`)")
+    with open(KVMRUN, "rb") as f:
+        if b"AddressSanitizer" in f.read():
+            raise BenchError(f"{KVMRUN} is a sanitizer build; benchmark the optimised "
+                             "build/kvmrun")
+    if not shutil.which(QEMU):
+        return (f"{QEMU}: not found; install Debian's qemu-system-x86 (`make deps`) "
+                "or set QEMU=/path/to/qemu-system-x86_64")
+    return None
+
+
+# -------------------------------------------------------------- output ----
+
+def ms(s):
+    return "n/a" if s is None else f"{s * 1e3:.1f} ms"
+
+
+def us(s):
+    return "n/a" if s is None else f"{s * 1e6:.1f} µs"
+
+
+def mib(kib):
+    return "n/a" if kib is None else f"{kib / 1024:.1f} MiB"
+
+
+def ratio(a, b):
+    return "n/a" if a is None or b is None or b <= 0 else f"{a / b:.2f}×"
+
+
+def target(value, limit, text):
+    if value is None:
+        return text
+    return f"{text} ({'met' if value <= limit else 'not met'})"
+
+
+def quotient(a, b):
+    return a / b if a is not None and b else None
+
+
+def boot_rows(boot, q):
+    def pair(key, fmt=ms):
+        k, r = boot.get(("kvmrun", key)), boot.get(("qemu", key))
+        return fmt(k), f"{q} {fmt(r)}", ratio(k, r)
+
+    hello = quotient(boot.get(("kvmrun", "hello")), boot.get(("qemu", "hello")))
+    return [
+        ("(a) exec → guest's first instruction, exit-at-once PVH guest", *pair("first"), ""),
+        ("(a) exec → exit, exit-at-once PVH guest", *pair("exit"), ""),
+        ("(a) exec → exit, `hello` test guest (PVH)", *pair("hello"),
+         target(hello, 0.3, "≤ 0.3×")),
+        ("(a) CPU time (user + sys), exec → exit, `hello`", *pair("hello_cpu"), ""),
+    ]
+
+
+def boot_notes(boot):
+    low = boot["min"]
+    notes = [f"(a) Times from fork to wait4 in bench/spawn.c (`/bin/true` measured so: "
+             f"{ms(boot['spawn'])}). First instruction = arrival on the VMM's stdout of "
+             "the byte the guest's first instructions write to COM1 (bench/exit_guest.py; "
+             "QEMU runs its qboot firmware first). Fastest runs, exit-at-once guest / "
+             "`hello`: " + ", ".join(
+                 f"{v} {ms(low.get((v, 'exit')))} / {ms(low.get((v, 'hello')))}"
+                 for v in VMMS if (v, "exit") in low) + "."]
+    parts = [f"{v} {ms(boot[(v, 'hello_cpu')] - boot[(v, 'exit_cpu')])}"
+             for v in VMMS if boot.get((v, "hello_cpu")) and boot.get((v, "exit_cpu"))]
+    if parts:
+        notes.append("(a) `hello`'s own work in CPU time (its CPU time minus the "
+                     "exit-at-once guest's; guest kernel mode is emulated here): "
+                     + ", ".join(parts) + ".")
+    notes.append("(a) KVM's own share: a bare program (bench/pio_floor.c, N = 0: create "
+                 "the VM, a 4 MiB slot, one vCPU, one exit, exit) takes "
+                 f"{ms(boot.get('floor'))}; with the in-kernel irqchip and PIT that "
+                 f"kvmrun and QEMU both create, {ms(boot.get('floor_irq'))}.")
+    return notes
+
+
+def pio_rows(pio):
+    wall, cpu, _, mode = pio
+    kmode = mode.get("kvmrun", "ring 0")
+    floor = "floor3" if kmode == "ring 3" else "floor0"
+    fname = f"bare KVM loop, {kmode}"
+    rows = [
+        (f"(b) port-I/O exit round trip, wall, `pio_loop` in {kmode}",
+         us(wall.get("kvmrun")), f"{fname}: {us(wall.get(floor))}",
+         ratio(wall.get("kvmrun"), wall.get(floor)),
+         target(quotient(wall.get("kvmrun"), wall.get(floor)), 1.05, "≤ 1.05×")),
+        ("(b) port-I/O exit round trip, CPU time (user + sys)",
+         us(cpu.get("kvmrun")), f"{fname}: {us(cpu.get(floor))}",
+         ratio(cpu.get("kvmrun"), cpu.get(floor)),
+         target(quotient(cpu.get("kvmrun"), cpu.get(floor)), 1.05, "≤ 1.05×")),
+    ]
+    if "qemu" in wall:
+        rows.append(("(b) port-I/O exit round trip, wall, same guest",
+                     us(wall.get("kvmrun")), f"QEMU {us(wall.get('qemu'))}",
+                     ratio(wall.get("kvmrun"), wall.get("qemu")), ""))
+    return rows
+
+
+def pio_notes(pio, exits, sysc):
+    wall, cpu, inproc, mode = pio
+    kmode = mode.get("kvmrun", "ring 0")
+    notes = [f"(b) (T(N) − T(0)) / N with N = {exits}, whole processes, each N paired with "
+             f"its 0 in the same round. `pio_loop` ran its loop in {kmode} (this host drops "
+             "IOPL 3 when the guest itself enters ring 3), so the floor is compared in the "
+             "same ring. Bare loop timed inside its process: "
+             f"ring 0 {us(inproc.get('floor0'))}, ring 3 (IOPL 3 set with KVM_SET_REGS) "
+             f"{us(inproc.get('floor3'))}. Whole-process, wall / CPU: bare ring 3 "
+             f"{us(wall.get('floor3'))} / {us(cpu.get('floor3'))}; bare ring 0 with KVM's "
+             f"in-kernel irqchip + PIT, as kvmrun creates them, {us(wall.get('floor0irq'))} / "
+             f"{us(cpu.get('floor0irq'))}"
+             + (f"; QEMU {us(wall.get('qemu'))} / {us(cpu.get('qemu'))}" if "qemu" in wall
+                else "") + "."]
+    if sysc:
+        total, top = sysc
+        notes.append(f"(b) strace -f: kvmrun makes {total:.2f} system calls per port exit ("
+                     + ", ".join(f"{k} {v:.2f}" for v, k in top[:4]) + ").")
+    return notes
+
+
+def mem_rows(mem, boot, q):
+    km, qm = mem.get("kvmrun", {}), mem.get("qemu", {})
+    rows = [("(c) RSS outside the guest-RAM mapping, `pio_loop` running",
+             mib(km.get("outside")), f"{q} {mib(qm.get('outside'))}",
+             ratio(km.get("outside"), qm.get("outside")),
+             target(quotient(km.get("outside"), 1024), 2.0, "≤ 2 MiB"))]
+    if boot:
+        rows.append(("(c) peak RSS, exec → exit, `hello`",
+                     mib(boot.get(("kvmrun", "rss"))), f"{q} {mib(boot.get(('qemu', 'rss')))}",
+                     ratio(boot.get(("kvmrun", "rss")), boot.get(("qemu", "rss"))), ""))
+    return rows
+
+
+def mem_notes(mem):
+    notes = []
+    for vmm, name in (("kvmrun", "kvmrun"), ("qemu", "QEMU")):
+        if vmm not in mem:
+            continue
+        m = mem[vmm]
+        top = sorted(((v, n) for n, v in m["by"].items() if v >= 64), reverse=True)
+        notes.append(f"(c) {name} while `pio_loop` runs: {mib(m['outside'])} outside guest "
+                     f"RAM, {mib(m['outside_private'])} of it private (the rest shared "
+                     f"file pages: libraries, the binary); guest RAM {mib(m['ram'])}; "
+                     f"VmHWM {mib(m['hwm'])}; {m['threads']:.0f} threads. Largest: "
+                     + ", ".join(f"{n} {v / 1024:.2f} MiB" for v, n in top[:5]) + ".")
+    notes.append("(c) Peak RSS is ru_maxrss of the VMM forked by bench/spawn.c, whose own "
+                 "~0.5 MiB is the floor (exec keeps the larger of the two).")
+    return notes
+
+
+LINUX_REFS = (("qemu-kvm", "QEMU -accel kvm:"), ("qemu-tcg", "QEMU -accel tcg:"))
+LINUX_ROWS = (("session", "(d) Linux 6.1 vmlinux (PVH) + initramfs, -smp 2, exec → init marker"),
+              ("bzimage", "(d) Linux 6.1 bzImage, exec → kernel banner"))
+
+
+def linux_rows(linux):
+    if linux is None:
+        return [(LINUX_ROWS[0][1], "not reached (no build/linux-check/times.txt)", "", "", "")]
+    rows = []
+    for kind, name in LINUX_ROWS:
+        refs = [f"{label} {linux_cell(linux[(vmm, kind)])}"
+                for vmm, label in LINUX_REFS if (vmm, kind) in linux]
+        rows.append((name, linux_cell(linux.get(("kvmrun", kind))), "; ".join(refs), "", ""))
+    return rows
+
+
+def linux_notes(linux):
+    rel = TIMES.relative_to(ROOT) if TIMES.is_relative_to(ROOT) else TIMES
+    return [f"(d) from {rel}, as tests/linux recorded it: `{linux[key]}`"
+            for key in (("kvmrun", "session"), ("kvmrun", "bzimage"))
+            if linux and linux.get(key)]
+
+
+def host_notes(load_start, load_end, busy, qemu_version):
+    kvm = ("kvm_pvm (guest kernel mode emulated)" if os.path.exists("/sys/module/kvm_pvm")
+           else "KVM")
+    notes = [f"Host: {os.cpu_count()} CPUs, {kvm}; load average {load_start} at the start, "
+             f"{load_end} at the end."]
+    if busy:
+        notes.append("Other load when it started: " + "; ".join(
+            f"`{cmd}` {pct:.0f}% of a CPU" for pct, cmd in busy[:5]) + ".")
+    if qemu_version:
+        notes.append(f"QEMU: {qemu_version}, `-M microvm -accel kvm -cpu host,-arch-capabilities` "
+                     "(its qboot firmware runs before the guest); kvmrun: build/kvmrun "
+                     "(-O2); both with the same guest image, -m " + RAM + ", -nodefaults, "
+                     "-serial stdio, isa-debug-exit, and their exit status checked.")
+    return notes
+
+
+def section(errors, name, fn, *args):
+    try:
+        return fn(*args)
+    except BenchError as e:
+        errors.append(f"({name}) {e}")
+        return None
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--runs", type=int, default=10)
-    ap.add_argument("--exits", type=int, default=20000)
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--runs", type=int, default=11, help="rounds per measurement (>= 1)")
+    ap.add_argument("--exits", type=int, default=30000, help="N for (b)")
+    ap.add_argument("--only", default="abcd", help="sections to run, e.g. `ab`")
+    ap.add_argument("--out", default=str(OUT / "results.md"), help="also write the table here")
     args = ap.parse_args()
+    if args.runs < 1 or args.exits < 1:
+        ap.error("--runs and --exits must be positive")
+    if not args.only or set(args.only) - set("abcd"):
+        ap.error("--only takes letters among a, b, c, d")
 
-    print(f"# kvmrun benchmarks ({time.strftime('%Y-%m-%d')}, median of {args.runs})")
-    kt, qt, krss, qrss = bench_boot(args.runs)
-    kpio, fpio = bench_pio(max(3, args.runs // 3), args.exits)
-    loop = GUEST / "pio_loop.elf"
-    long_n = f"n={args.exits * 20}"
-    kmem = bench_memory(kvmrun_cmd(loop, long_n))
-    qmem = bench_memory(qemu_cmd(loop, long_n))
+    errors = []
+    started = time.monotonic()
+    try:
+        qemu_missing = preflight()
+        OUT.mkdir(parents=True, exist_ok=True)
+        snapshot()
+        build_spawn()
+        exit_guest.write(EXIT_GUEST)
+    except (BenchError, OSError, subprocess.SubprocessError) as e:
+        print(f"bench: {e}", file=sys.stderr)
+        return 1
+    vmms = ("kvmrun",) if qemu_missing else VMMS
+    qemu_version = ""
+    if qemu_missing:
+        errors.append(qemu_missing)
+        log(f"bench: {qemu_missing}; measuring kvmrun alone")
+    else:
+        v = Run([QEMU, "--version"], 20).finish()
+        qemu_version = v.output.splitlines()[0] if v.output else QEMU
+    q = "QEMU" if not qemu_missing else "QEMU (not run)"
 
-    print("| measurement | kvmrun | reference | ratio | target |")
-    print("|---|---|---|---|---|")
-    print(f"| (a) exec to exit, PVH test guest | {kt * 1e3:.1f} ms | QEMU microvm {qt * 1e3:.1f} ms "
-          f"| {kt / qt:.2f}x | <= 0.3x |")
-    print(f"| (b) ring-3 port-I/O exit round trip | {kpio * 1e6:.2f} us | bare KVM loop "
-          f"{fpio * 1e6:.2f} us | {kpio / fpio:.2f}x | <= 1.05x |")
-    print(f"| (c) RSS outside guest RAM, while running | {kmem / 1024:.1f} MiB | QEMU "
-          f"{qmem / 1024:.1f} MiB | {kmem / max(qmem, 1):.2f}x | <= 2 MiB |")
-    print(f"| (c) peak RSS, exec to exit | {krss / 1024:.1f} MiB | QEMU {qrss / 1024:.1f} MiB "
-          f"| {krss / qrss:.2f}x | |")
-    return 0
+    load_start = loadavg()
+    busy = busy_processes()
+    log(f"bench: load average {load_start}; {len(busy)} other busy processes")
+
+    boot = pio = mem = sysc = linux = None
+    if "a" in args.only:
+        boot = section(errors, "a", bench_boot, args.runs, vmms)
+    if "b" in args.only:
+        cfgs = ["kvmrun", "floor0", "floor0irq", "floor3"] + list(vmms[1:])
+        pio = section(errors, "b", bench_pio, args.runs, args.exits, cfgs)
+        if shutil.which("strace"):
+            sysc = section(errors, "b, strace", syscalls_per_exit)
+    if "c" in args.only:
+        mem = section(errors, "c", bench_memory, args.runs, vmms)
+    if "d" in args.only:
+        linux = linux_times()
+    load_end = loadavg()
+
+    rows, notes = [], host_notes(load_start, load_end, busy, qemu_version)
+    if boot:
+        rows += boot_rows(boot, q)
+        notes += boot_notes(boot)
+    if pio:
+        rows += pio_rows(pio)
+        notes += pio_notes(pio, args.exits, sysc)
+    if mem:
+        rows += mem_rows(mem, boot, q)
+        notes += mem_notes(mem)
+    if "d" in args.only:
+        rows += linux_rows(linux)
+        notes += linux_notes(linux)
+    notes.append(f"Whole run: {time.monotonic() - started:.0f} s.")
+
+    lines = [f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} by `make bench` "
+             f"(`bench/run.py --runs {args.runs} --exits {args.exits}`"
+             + (f" `--only {args.only}`" if args.only != "abcd" else "")
+             + f"): medians of {args.runs} interleaved runs.", "",
+             "| measurement | kvmrun | reference | kvmrun / reference | target |",
+             "|---|---|---|---|---|"]
+    lines += [f"| {' | '.join(r)} |" for r in rows]
+    lines += [""] + [f"- {n}" for n in notes]
+    if errors:
+        lines += [""] + [f"**Not measured**: {e}" for e in errors]
+    text = "\n".join(lines) + "\n"
+    print(text, end="")
+    try:
+        pathlib.Path(args.out).write_text(text)
+    except OSError as e:
+        print(f"bench: {args.out}: {e.strerror}", file=sys.stderr)
+    return 1 if errors else 0
 
 
 if __name__ == "__main__":
