@@ -279,6 +279,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!s)
 		abort();
 	qtest_server_set_send(s, discard, NULL);
+	if (print_lines)
+		fprintf(stderr, "# fuzz input of %zu bytes\n", size);
 	total_ns = 0;
 	for (int i = 0; i < MAX_OPS && in.left; i++) {
 		switch (take(&in, 1) % 8) {

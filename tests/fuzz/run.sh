@@ -18,13 +18,16 @@ for target in "$@"; do
 	work="$BUILD/fuzz/corpus/$name"
 	artifacts="$BUILD/fuzz/artifacts/$name/"
 	log="$BUILD/fuzz/$name.log"
-	mkdir -p "$work" "$artifacts" "$seeds"
+	mkdir -p "$work" "$artifacts"
+	# Checked-in seeds (and crash reproducers) are read, never written.
+	[ -d "$seeds" ] || seeds=
 	# -timeout: one input may not take more than 10 s (a hang is a bug).
 	# The outer timeout is a guard against libFuzzer itself stalling.
 	timeout --kill-after=30 $((FUZZ_TIME + 120)) "$target" \
 		-max_total_time="$FUZZ_TIME" -timeout=10 -rss_limit_mb=2048 \
 		-max_len=4096 -print_final_stats=1 \
-		-artifact_prefix="$artifacts" "$work" "$seeds" >"$log" 2>&1
+		-artifact_prefix="$artifacts" "$work" ${seeds:+"$seeds"} \
+		>"$log" 2>&1
 	rc=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
 	crashes=$(find "$artifacts" -type f | wc -l)
