@@ -15,14 +15,11 @@
 #include <string.h>
 
 #include "device.h"
+#include "hw/i8042.h"
 #include "memory.h"
 #include "util/log.h"
 #include "vm.h"
 
-#define I8042_DATA 0x60
-#define I8042_CMD 0x64
-#define I8042_KBD_IRQ 1
-#define I8042_AUX_IRQ 12
 
 #define STAT_OBF 0x01
 #define STAT_SYS 0x04
@@ -465,9 +462,9 @@ static void i8042_teardown(struct vm *vm)
 	if (!k)
 		return;
 	if (k->registered_data)
-		bus_unregister(&pio_bus, I8042_DATA);
+		bus_unregister(&pio_bus, I8042_DATA_PORT);
 	if (k->registered_cmd)
-		bus_unregister(&pio_bus, I8042_CMD);
+		bus_unregister(&pio_bus, I8042_CMD_PORT);
 	free(k);
 	kbc = NULL;
 }
@@ -490,10 +487,11 @@ static int i8042_realize(struct vm *vm)
 	kbd_defaults(k);
 	aux_defaults(k);
 	kbc = k;
-	ret = bus_register(&pio_bus, I8042_DATA, 1, i8042_data_io, k, "i8042");
+	ret = bus_register(&pio_bus, I8042_DATA_PORT, 1, i8042_data_io, k,
+			   "i8042");
 	if (!ret) {
 		k->registered_data = true;
-		ret = bus_register(&pio_bus, I8042_CMD, 1, i8042_cmd_io, k,
+		ret = bus_register(&pio_bus, I8042_CMD_PORT, 1, i8042_cmd_io, k,
 				   "i8042");
 	}
 	if (ret) {

@@ -15,7 +15,9 @@
 
 #include "device.h"
 #include "hw/fw_cfg.h"
+#include "hw/i8042.h"
 #include "hw/pci.h"
+#include "hw/rtc.h"
 #include "memory.h"
 #include "util/log.h"
 #include "vm.h"
@@ -466,18 +468,40 @@ static size_t aml_device_begin(struct aml *a, const char *name)
 	return start;
 }
 
-static void aml_name_integer(struct aml *a, const char *name, uint64_t v)
+/* Name (name, ...): the object that follows is its value. */
+static void aml_name_decl(struct aml *a, const char *name)
 {
 	aml_byte(a, AML_NAME);
 	aml_name(a, name);
+}
+
+static void aml_name_integer(struct aml *a, const char *name, uint64_t v)
+{
+	aml_name_decl(a, name);
 	aml_integer(a, v);
 }
 
 static void aml_name_eisaid(struct aml *a, const char *name, const char *id)
 {
-	aml_byte(a, AML_NAME);
-	aml_name(a, name);
+	aml_name_decl(a, name);
 	aml_eisaid(a, id);
+}
+
+static void aml_name_string(struct aml *a, const char *name, const char *str)
+{
+	aml_name_decl(a, name);
+	aml_string(a, str);
+}
+
+/* Package (n) { ...: close it with aml_pkg_end(). */
+static size_t aml_package_begin(struct aml *a, uint8_t nelem)
+{
+	size_t start;
+
+	aml_byte(a, AML_PACKAGE);
+	start = aml_pkg_begin(a);
+	aml_byte(a, nelem);
+	return start;
 }
 
 /* Name (name, ResourceTemplate () { res }) with its end tag. */
@@ -487,8 +511,7 @@ static void aml_name_resources(struct aml *a, const char *name,
 	static const uint8_t end_tag[2] = { 0x79, 0x00 };
 	size_t start;
 
-	aml_byte(a, AML_NAME);
-	aml_name(a, name);
+	aml_name_decl(a, name);
 	aml_byte(a, AML_BUFFER);
 	start = aml_pkg_begin(a);
 	aml_integer(a, n + sizeof(end_tag));
@@ -558,8 +581,36 @@ static size_t res_dword_mem(uint8_t *p, uint32_t min, uint32_t max)
 	return 26;
 }
 
-/* \_SB.PCI0: the host bridge and the windows it decodes. */
-static void dsdt_pci0(struct aml *a)
+/* One _PRT entry: Package () { address, pin, source, source index }. */
+static void dsdt_prt_entry(struct aml *a, unsigned int slot, unsigned int pin)
+{
+	size_t pkg = aml_package_begin(a, 4);
+
+	aml_integer(a, (uint64_t)slot << 16 | 0xffff);	/* any function */
+	aml_integer(a, pin);				/* 0 = INTA# */
+	aml_integer(a, 0);		/* no link device: the index is a GSI */
+	aml_integer(a, pci_intx_gsi(slot, pin + 1));
+	aml_pkg_end(a, pkg);
+}
+
+/*
+ * Where each slot's INTA#-INTD# arrive: fixed GSIs, from the routing
+ * hw/pci.c itself uses, so an OS never has to guess at a swizzle.
+ */
+static void dsdt_prt(struct aml *a)
+{
+	size_t pkg;
+
+	aml_name_decl(a, "_PRT");
+	pkg = aml_package_begin(a, PCI_SLOTS * 4);
+	for (unsigned int slot = 0; slot < PCI_SLOTS; slot++)
+		for (unsigned int pin = 0; pin < 4; pin++)
+			dsdt_prt_entry(a, slot, pin);
+	aml_pkg_end(a, pkg);
+}
+
+/* \_SB.PCI0: the host bridge, the windows it decodes, its INTx routing. */
+static void dsdt_pci0(struct aml *a, bool prt)
 {
 	uint8_t res[128];
 	size_t n = 0, dev;
@@ -577,6 +628,8 @@ static void dsdt_pci0(struct aml *a)
 		      0xffff);
 	n += res_dword_mem(res + n, MEM_PCI_MMIO_BASE, MEM_PCI_MMIO_END - 1);
 	aml_name_resources(a, "_CRS", res, n);
+	if (prt)
+		dsdt_prt(a);
 	aml_pkg_end(a, dev);
 }
 
@@ -594,6 +647,41 @@ static void dsdt_com1(struct aml *a)
 	aml_pkg_end(a, dev);
 }
 
+/* The CMOS RTC, so the OS's PNP RTC driver claims it with its IRQ. */
+static void dsdt_rtc(struct aml *a)
+{
+	uint8_t res[16];
+	size_t n = 0, dev;
+
+	dev = aml_device_begin(a, "RTC_");
+	aml_name_eisaid(a, "_HID", "PNP0B00");
+	n += res_io(res + n, RTC_IO_BASE, 1, 2);
+	n += res_irq(res + n, RTC_IRQ);
+	aml_name_resources(a, "_CRS", res, n);
+	aml_pkg_end(a, dev);
+}
+
+/* The i8042's two ports: its keyboard (IRQ 1) and mouse (IRQ 12) ports. */
+static void dsdt_i8042(struct aml *a)
+{
+	uint8_t res[24];
+	size_t n = 0, dev;
+
+	dev = aml_device_begin(a, "KBD_");
+	aml_name_eisaid(a, "_HID", "PNP0303");
+	n += res_io(res + n, I8042_DATA_PORT, 1, 1);
+	n += res_io(res + n, I8042_CMD_PORT, 1, 1);
+	n += res_irq(res + n, I8042_KBD_IRQ);
+	aml_name_resources(a, "_CRS", res, n);
+	aml_pkg_end(a, dev);
+
+	dev = aml_device_begin(a, "MOU_");
+	aml_name_eisaid(a, "_HID", "PNP0F13");
+	n = res_irq(res, I8042_AUX_IRQ);
+	aml_name_resources(a, "_CRS", res, n);
+	aml_pkg_end(a, dev);
+}
+
 /* QEMU0002: how Linux's qemu_fw_cfg driver finds the ports. */
 static void dsdt_fw_cfg(struct aml *a)
 {
@@ -601,9 +689,7 @@ static void dsdt_fw_cfg(struct aml *a)
 	size_t n = 0, dev;
 
 	dev = aml_device_begin(a, "FWCF");
-	aml_byte(a, AML_NAME);
-	aml_name(a, "_HID");
-	aml_string(a, "QEMU0002");
+	aml_name_string(a, "_HID", "QEMU0002");
 	/* Present and working, but not for a user interface to show. */
 	aml_name_integer(a, "_STA", 0x0b);
 	n += res_io(res + n, 0x510, 1, 0x0c);
@@ -621,9 +707,7 @@ static void dsdt_cpus(struct aml *a, unsigned int ncpus)
 				 hex[i & 0xf], 0 };
 		size_t dev = aml_device_begin(a, name);
 
-		aml_byte(a, AML_NAME);
-		aml_name(a, "_HID");
-		aml_string(a, "ACPI0007");
+		aml_name_string(a, "_HID", "ACPI0007");
 		aml_name_integer(a, "_UID", i);
 		aml_pkg_end(a, dev);
 	}
@@ -634,11 +718,8 @@ static void dsdt_s5(struct aml *a)
 {
 	size_t pkg;
 
-	aml_byte(a, AML_NAME);
-	aml_name(a, "_S5_");
-	aml_byte(a, AML_PACKAGE);
-	pkg = aml_pkg_begin(a);
-	aml_byte(a, 4);				/* NumElements */
+	aml_name_decl(a, "_S5_");
+	pkg = aml_package_begin(a, 4);
 	aml_integer(a, ACPI_SLP_TYP_S5);
 	aml_integer(a, ACPI_SLP_TYP_S5);
 	aml_integer(a, 0);
@@ -658,9 +739,13 @@ int acpi_build_dsdt(uint8_t *buf, size_t len, const struct acpi_machine *m)
 	memset(buf, 0, ACPI_HEADER_LEN);
 	dsdt_s5(&a);
 	sb = aml_scope_begin(&a, "_SB_");
-	dsdt_pci0(&a);
+	dsdt_pci0(&a, m->pci_irqs != 0);
 	if (m->com1)
 		dsdt_com1(&a);
+	if (m->rtc)
+		dsdt_rtc(&a);
+	if (m->i8042)
+		dsdt_i8042(&a);
 	if (m->fw_cfg)
 		dsdt_fw_cfg(&a);
 	dsdt_cpus(&a, m->ncpus);
@@ -730,6 +815,8 @@ static int acpi_tables_write(struct vm *vm)
 		/* Describe what the devices realized, not what was asked. */
 		.com1 = bus_find(&pio_bus, 0x3f8) != NULL,
 		.fw_cfg = bus_find(&pio_bus, FW_CFG_PORT_SEL) != NULL,
+		.rtc = bus_find(&pio_bus, RTC_IO_BASE) != NULL,
+		.i8042 = bus_find(&pio_bus, I8042_DATA_PORT) != NULL,
 		/* The PCI host bridge's INTx lines, as hw/pci.c routes them. */
 		.pci_irqs = bus_find(&pio_bus, PCI_CONFIG_DATA_PORT) ?
 			    1u << PCI_INTX_GSI_LOW | 1u << PCI_INTX_GSI_HIGH : 0,

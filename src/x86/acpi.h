@@ -134,9 +134,12 @@ struct acpi_machine {
 	unsigned int ncpus;	/* 1..255: APIC IDs and processor UIDs 0..n-1 */
 	bool com1;		/* a 16550 at 0x3F8, IRQ 4 */
 	bool fw_cfg;		/* QEMU's fw_cfg at 0x510-0x51B */
+	bool rtc;		/* the CMOS RTC at 0x70, IRQ 8 */
+	bool i8042;		/* the keyboard controller at 0x60/0x64 */
 	/*
 	 * ISA IRQs (besides the SCI's 9) that are PCI INTx lines: level
 	 * triggered, active high, each with its MADT override as on QEMU's pc.
+	 * Not 0 means a PCI host: PCI0 gets a _PRT too.
 	 */
 	uint16_t pci_irqs;
 };

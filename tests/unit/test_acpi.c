@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "device.h"
+#include "hw/pci.h"
 #include "memory.h"
 #include "unit.h"
 #include "vm.h"
@@ -52,13 +53,21 @@ static const uint8_t *table_at(uint64_t gpa, const char *sig)
 	return t;
 }
 
+static int build_machine(const struct acpi_machine *m, struct acpi_layout *lay)
+{
+	memset(area, 0xa5, sizeof(area));
+	return acpi_build_tables(area, sizeof(area), BASE, m, lay);
+}
+
 static int build(unsigned int ncpus, bool com1, struct acpi_layout *lay)
 {
-	/* fw_cfg goes with COM1 here: both on, or both off. */
-	struct acpi_machine m = { .ncpus = ncpus, .com1 = com1, .fw_cfg = com1 };
+	/* The ISA devices go with COM1 here: all on, or all off. */
+	struct acpi_machine m = {
+		.ncpus = ncpus, .com1 = com1, .fw_cfg = com1, .rtc = com1,
+		.i8042 = com1,
+	};
 
-	memset(area, 0xa5, sizeof(area));
-	return acpi_build_tables(area, sizeof(area), BASE, &m, lay);
+	return build_machine(&m, lay);
 }
 
 static void test_checksum(void)
@@ -153,7 +162,10 @@ static void test_layout_and_checksums(void)
 	CHECK_EQ(end, BASE + lay.size);
 
 	/* Too small an area fails cleanly at every step. */
-	struct acpi_machine m = { .ncpus = 4, .com1 = true, .fw_cfg = true };
+	struct acpi_machine m = {
+		.ncpus = 4, .com1 = true, .fw_cfg = true, .rtc = true,
+		.i8042 = true,
+	};
 
 	for (size_t len = 0; len < (size_t)n; len += 7)
 		CHECK_EQ(acpi_build_tables(area, len, BASE, &m, NULL), -ENOSPC);
@@ -378,6 +390,20 @@ static void check_dsdt(unsigned int ncpus, bool com1)
 					    'Q', 'E', 'M', 'U', '0', '0', '0', '2', 0 };
 	static const uint8_t fwcf_io[] = { 0x47, 0x01, 0x10, 0x05, 0x10, 0x05,
 					   0x01, 0x0c, 0x79, 0x00 };
+	/* The RTC: 0x70-0x71 and IRQ 8; the i8042: 0x60, 0x64, IRQs 1, 12. */
+	static const uint8_t rtc_hid[] = { 0x08, '_', 'H', 'I', 'D', 0x0c,
+					   0x41, 0xd0, 0x0b, 0x00 };
+	static const uint8_t rtc_crs[] = { 0x47, 0x01, 0x70, 0x00, 0x70, 0x00,
+					   0x01, 0x02, 0x22, 0x00, 0x01, 0x79, 0x00 };
+	static const uint8_t kbd_hid[] = { 0x08, '_', 'H', 'I', 'D', 0x0c,
+					   0x41, 0xd0, 0x03, 0x03 };
+	static const uint8_t kbd_crs[] = { 0x47, 0x01, 0x60, 0x00, 0x60, 0x00,
+					   0x01, 0x01, 0x47, 0x01, 0x64, 0x00,
+					   0x64, 0x00, 0x01, 0x01, 0x22, 0x02,
+					   0x00, 0x79, 0x00 };
+	static const uint8_t mou_hid[] = { 0x08, '_', 'H', 'I', 'D', 0x0c,
+					   0x41, 0xd0, 0x0f, 0x13 };
+	static const uint8_t mou_crs[] = { 0x22, 0x00, 0x10, 0x79, 0x00 };
 	struct acpi_layout lay;
 	const uint8_t *t, *p, *body;
 	uint32_t len, n;
@@ -399,6 +425,14 @@ static void check_dsdt(unsigned int ncpus, bool com1)
 	CHECK((find(t, len, com_io, sizeof(com_io)) != NULL) == com1);
 	CHECK((find(t, len, fwcf_hid, sizeof(fwcf_hid)) != NULL) == com1);
 	CHECK((find(t, len, fwcf_io, sizeof(fwcf_io)) != NULL) == com1);
+	CHECK((find(t, len, rtc_hid, sizeof(rtc_hid)) != NULL) == com1);
+	CHECK((find(t, len, rtc_crs, sizeof(rtc_crs)) != NULL) == com1);
+	CHECK((find(t, len, kbd_hid, sizeof(kbd_hid)) != NULL) == com1);
+	CHECK((find(t, len, kbd_crs, sizeof(kbd_crs)) != NULL) == com1);
+	CHECK((find(t, len, mou_hid, sizeof(mou_hid)) != NULL) == com1);
+	CHECK((find(t, len, mou_crs, sizeof(mou_crs)) != NULL) == com1);
+	/* No PCI host: no _PRT. */
+	CHECK(find(t, len, "_PRT", 4) == NULL);
 
 	/* After \_S5_, one Scope (\_SB_) whose PkgLength ends the table. */
 	p = body + sizeof(s5);
@@ -430,6 +464,97 @@ static void test_dsdt(void)
 	CHECK_EQ(acpi_build_dsdt(small, 10, &m), -ENOSPC);
 }
 
+/* An AML integer at *p (Zero, One, Byte/Word/DWordConst); p moves past it. */
+static uint64_t aml_int(const uint8_t **p)
+{
+	const uint8_t *q = *p;
+	unsigned int n;
+
+	switch (*q) {
+	case 0x00:
+	case 0x01:
+		*p = q + 1;
+		return *q;
+	case 0x0a:
+		n = 1;
+		break;
+	case 0x0b:
+		n = 2;
+		break;
+	case 0x0c:
+		n = 4;
+		break;
+	default:
+		CHECK_EQ(*q, 0x0a);
+		*p = q + 1;
+		return ~0ULL;
+	}
+	*p = q + 1 + n;
+	return n == 1 ? q[1] : n == 2 ? (uint64_t)(q[1] | q[2] << 8) : le32(q + 1);
+}
+
+static const struct acpi_machine full = {
+	.ncpus = 3, .com1 = true, .fw_cfg = true, .rtc = true, .i8042 = true,
+	.pci_irqs = 1u << 10 | 1u << 11,
+};
+
+/*
+ * \_SB.PCI0._PRT: all 32 slots x 4 pins, each to the GSI hw/pci.c drives
+ * for it ({10, 10, 11, 11}[(slot + pin - 1) & 3]), source 0.
+ */
+static void test_dsdt_prt(void)
+{
+	static const uint8_t pci0[] = { 0x5b, 0x82 };
+	struct acpi_layout lay;
+	const uint8_t *t, *dev, *p, *end;
+	uint32_t len, dev_len;
+	unsigned int nb;
+
+	CHECK(build_machine(&full, &lay) > 0);
+	t = table_at(lay.dsdt, "DSDT");
+	CHECK(t != NULL);
+	if (!t)
+		return;
+	len = le32(t + 4);
+	/* Device (PCI0) { ... }: the _PRT is inside it. */
+	dev = find(t, len, pci0, sizeof(pci0));
+	CHECK(dev != NULL);
+	if (!dev)
+		return;
+	dev_len = pkglen(dev + 2, &nb);
+	CHECK(!memcmp(dev + 2 + nb, "PCI0", 4));
+	p = find(dev, dev_len, "\x08_PRT\x12", 6);
+	CHECK(p != NULL);
+	if (!p)
+		return;
+	p += 6;
+	end = p + pkglen(p, &nb);
+	CHECK(end <= dev + 2 + dev_len);
+	p += nb;
+	CHECK_EQ(*p++, 128);
+	for (unsigned int slot = 0; slot < 32; slot++) {
+		for (unsigned int pin = 0; pin < 4; pin++) {
+			const uint8_t *e = p;
+			uint64_t gsi;
+
+			CHECK_EQ(*p++, 0x12);
+			e = p + pkglen(p, &nb);
+			p += nb;
+			CHECK_EQ(*p++, 4);
+			CHECK_EQ(aml_int(&p), (uint64_t)slot << 16 | 0xffff);
+			CHECK_EQ(aml_int(&p), pin);
+			CHECK_EQ(aml_int(&p), 0);
+			gsi = aml_int(&p);
+			CHECK_EQ(gsi, ((slot + pin) & 3) < 2 ? 10 : 11);
+			CHECK_EQ(gsi, pci_intx_gsi(slot, pin + 1));
+			CHECK(p == e);
+			if (p != e)
+				return;
+		}
+	}
+	CHECK(p == end);
+}
+
 /*
  * iasl (acpica-tools) disassembles the DSDT, recompiles the listing, and
  * the AML must come back identical: the strongest check that every
@@ -452,7 +577,7 @@ static void test_dsdt_iasl(void)
 		CHECK(!"mkdtemp");
 		return;
 	}
-	CHECK(build(3, true, &lay) > 0);
+	CHECK(build_machine(&full, &lay) > 0);
 	t = table_at(lay.dsdt, "DSDT");
 	snprintf(path, sizeof(path), "%s/dsdt.dat", dir);
 	f = fopen(path, "wb");
@@ -499,12 +624,15 @@ static void test_device(void)
 	struct vm vm = { .cfg = &cfg, .ncpus = 2 };
 	const uint8_t *r, *dsdt;
 	static const uint8_t com_hid[] = { 0x0c, 0x41, 0xd0, 0x05, 0x01 };
+	static const uint8_t rtc_hid[] = { 0x0c, 0x41, 0xd0, 0x0b, 0x00 };
+	static const uint8_t kbd_hid[] = { 0x0c, 0x41, 0xd0, 0x03, 0x03 };
 
 	CHECK_EQ(guest_mem_init(&mem, cfg.ram_size), 0);
 	vm.mem = &mem;
 	CHECK_EQ(bus_register(&pio_bus, 0x3f8, 8, dummy_io, NULL, "com1"), 0);
 	CHECK_EQ(bus_register(&pio_bus, 0x510, 2, dummy_io, NULL, "fw_cfg"), 0);
 	CHECK_EQ(bus_register(&pio_bus, 0xcf8, 8, dummy_io, NULL, "pci"), 0);
+	CHECK_EQ(bus_register(&pio_bus, 0x70, 2, dummy_io, NULL, "rtc"), 0);
 	CHECK_EQ(acpi_tables_device.order, DEVICE_ORDER_FIRMWARE);
 	CHECK_EQ(acpi_tables_device.realize(&vm), 0);
 	CHECK_EQ(vm.rsdp_gpa, LAYOUT_ACPI);
@@ -524,6 +652,10 @@ static void test_device(void)
 			dsdt = gpa_to_hva(&mem, le64(fadt + FADT_X_DSDT), len);
 			CHECK(dsdt && find(dsdt, len, com_hid, sizeof(com_hid)));
 			CHECK(dsdt && find(dsdt, len, "QEMU0002", 8));
+			/* What was realized: the RTC and the PCI host, no i8042. */
+			CHECK(dsdt && find(dsdt, len, rtc_hid, sizeof(rtc_hid)));
+			CHECK(dsdt && !find(dsdt, len, kbd_hid, sizeof(kbd_hid)));
+			CHECK(dsdt && find(dsdt, len, "_PRT", 4));
 		}
 		/* With a PCI host, its INTx lines 10 and 11 are overridden too. */
 		const uint8_t *madt = x ? gpa_to_hva(&mem, le64(x + 44), 44) : NULL;
@@ -546,6 +678,7 @@ static void test_device(void)
 	bus_unregister(&pio_bus, 0x3f8);
 	bus_unregister(&pio_bus, 0x510);
 	bus_unregister(&pio_bus, 0xcf8);
+	bus_unregister(&pio_bus, 0x70);
 	guest_mem_free(&mem);
 
 	/* Less than 1 MiB of RAM leaves no room at 0xE0000: a clear error. */
@@ -565,6 +698,7 @@ int main(void)
 	test_fadt();
 	test_madt();
 	test_dsdt();
+	test_dsdt_prt();
 	test_dsdt_iasl();
 	test_device();
 	return unit_report();
