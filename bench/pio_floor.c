@@ -14,19 +14,23 @@
  * loses IOPL 3 there, so test guests fall back to ring 0.
  *
  * With "irqchip" the VM also gets KVM's in-kernel PIC/IOAPIC/LAPIC and PIT,
- * as kvmrun creates them, to tell their cost per entry from the VMM's own.
+ * as kvmrun creates them, to tell their cost from the VMM's own.  With
+ * "ioeventfd" the loop's port is bound to an eventfd in KVM, so its writes
+ * end in the kernel: the loop without the trip to user space.
  *
- * usage: pio_floor N [ring3|ring0] [irqchip]     (default ring3, no irqchip)
- * prints "mode=M exits=N seconds=S ns_per_exit=X" (the loop alone, timed
- * inside this process) and exits 0 when all N exits were seen.
+ * usage: pio_floor N [ring3|ring0] [irqchip] [ioeventfd]   (default ring3)
+ * prints "mode=M exits=E writes=N seconds=S ns_per_write=X" (the loop alone,
+ * timed inside this process) and exits 0 when all N writes were seen.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <time.h>
@@ -113,59 +117,70 @@ static void setup_long_mode(int vcpu, uint8_t *ram, int cpl)
 		die("KVM_SET_REGS");
 }
 
-static int parse_args(int argc, char **argv, uint32_t *n, int *cpl,
-		      int *irqchip)
+struct options {
+	uint32_t n;
+	int cpl;
+	bool irqchip;
+	bool ioeventfd;
+};
+
+static int parse_args(int argc, char **argv, struct options *o)
 {
 	char *end;
 	unsigned long v;
 
-	if (argc < 2 || argc > 4)
+	if (argc < 2)
 		return -1;
 	errno = 0;
 	v = strtoul(argv[1], &end, 0);
 	if (errno || *end || end == argv[1] || v > UINT32_MAX)
 		return -1;
-	*n = v;
-	*cpl = 3;
-	*irqchip = 0;
+	*o = (struct options){ .n = v, .cpl = 3 };
 	for (int i = 2; i < argc; i++) {
 		if (!strcmp(argv[i], "ring0"))
-			*cpl = 0;
+			o->cpl = 0;
 		else if (!strcmp(argv[i], "ring3"))
-			*cpl = 3;
+			o->cpl = 3;
 		else if (!strcmp(argv[i], "irqchip"))
-			*irqchip = 1;
+			o->irqchip = true;
+		else if (!strcmp(argv[i], "ioeventfd"))
+			o->ioeventfd = true;
 		else
 			return -1;
 	}
 	return 0;
 }
 
-int main(int argc, char **argv)
+static void create_irqchip(int vm)
+{
+	struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
+
+	if (ioctl(vm, KVM_CREATE_IRQCHIP, 0) < 0)
+		die("KVM_CREATE_IRQCHIP");
+	if (ioctl(vm, KVM_CREATE_PIT2, &pit) < 0)
+		die("KVM_CREATE_PIT2");
+}
+
+/* Writes to PORT_LOOP then end in KVM, counted by an eventfd. */
+static int bind_ioeventfd(int vm)
+{
+	struct kvm_ioeventfd io = { .addr = PORT_LOOP, .len = 1,
+				    .flags = KVM_IOEVENTFD_FLAG_PIO };
+	int fd = eventfd(0, EFD_CLOEXEC);
+
+	if (fd < 0)
+		die("eventfd");
+	io.fd = fd;
+	if (ioctl(vm, KVM_IOEVENTFD, &io) < 0)
+		die("KVM_IOEVENTFD");
+	return fd;
+}
+
+static uint8_t *map_ram(int vm)
 {
 	struct kvm_userspace_memory_region slot = { .memory_size = RAM_SIZE };
-	struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
-	int kvm, vm, vcpu, run_size, cpl, irqchip;
-	struct kvm_run *run;
-	uint64_t exits = 0;
 	uint8_t *ram;
-	double t0, t1;
-	uint32_t n;
 
-	if (parse_args(argc, argv, &n, &cpl, &irqchip)) {
-		fprintf(stderr, "usage: pio_floor N [ring3|ring0] [irqchip]\n");
-		return 2;
-	}
-	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (kvm < 0)
-		die("/dev/kvm");
-	vm = ioctl(kvm, KVM_CREATE_VM, 0);
-	if (vm < 0)
-		die("KVM_CREATE_VM");
-	if (irqchip && ioctl(vm, KVM_CREATE_IRQCHIP, 0) < 0)
-		die("KVM_CREATE_IRQCHIP");
-	if (irqchip && ioctl(vm, KVM_CREATE_PIT2, &pit) < 0)
-		die("KVM_CREATE_PIT2");
 	ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (ram == MAP_FAILED)
@@ -173,19 +188,14 @@ int main(int argc, char **argv)
 	slot.userspace_addr = (uintptr_t)ram;
 	if (ioctl(vm, KVM_SET_USER_MEMORY_REGION, &slot) < 0)
 		die("KVM_SET_USER_MEMORY_REGION");
-	vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
-	if (vcpu < 0)
-		die("KVM_CREATE_VCPU");
-	run_size = ioctl(kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
-	if (run_size < (int)sizeof(*run))
-		die("KVM_GET_VCPU_MMAP_SIZE");
-	run = mmap(NULL, run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
-	if (run == MAP_FAILED)
-		die("mmap kvm_run");
-	write_code(ram + CODE, n);
-	setup_long_mode(vcpu, ram, cpl);
+	return ram;
+}
 
-	t0 = now();
+/* Runs the vCPU until the guest writes PORT_DONE; returns the port exits. */
+static uint64_t run_loop(int vcpu, struct kvm_run *run)
+{
+	uint64_t exits = 0;
+
 	for (;;) {
 		if (ioctl(vcpu, KVM_RUN, 0) < 0) {
 			if (errno == EINTR)
@@ -195,20 +205,65 @@ int main(int argc, char **argv)
 		if (run->exit_reason != KVM_EXIT_IO) {
 			fprintf(stderr, "pio_floor: unexpected exit %u after %llu port exits\n",
 				run->exit_reason, (unsigned long long)exits);
-			return 1;
+			exit(1);
 		}
 		if (run->io.port == PORT_DONE)
-			break;
+			return exits;
 		exits++;
 	}
+}
+
+int main(int argc, char **argv)
+{
+	int kvm, vm, vcpu, run_size, efd = -1;
+	uint64_t exits, writes;
+	struct kvm_run *run;
+	struct options o;
+	uint8_t *ram;
+	double t0, t1;
+
+	if (parse_args(argc, argv, &o)) {
+		fprintf(stderr, "usage: pio_floor N [ring3|ring0] [irqchip] [ioeventfd]\n");
+		return 2;
+	}
+	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (kvm < 0)
+		die("/dev/kvm");
+	vm = ioctl(kvm, KVM_CREATE_VM, 0);
+	if (vm < 0)
+		die("KVM_CREATE_VM");
+	if (o.irqchip)
+		create_irqchip(vm);
+	if (o.ioeventfd)
+		efd = bind_ioeventfd(vm);
+	ram = map_ram(vm);
+	vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
+	if (vcpu < 0)
+		die("KVM_CREATE_VCPU");
+	run_size = ioctl(kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (run_size < (int)sizeof(*run))
+		die("KVM_GET_VCPU_MMAP_SIZE");
+	run = mmap(NULL, run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
+	if (run == MAP_FAILED)
+		die("mmap kvm_run");
+	write_code(ram + CODE, o.n);
+	setup_long_mode(vcpu, ram, o.cpl);
+
+	t0 = now();
+	exits = run_loop(vcpu, run);
 	t1 = now();
-	printf("mode=ring%d%s exits=%llu seconds=%.6f ns_per_exit=%.1f\n", cpl,
-	       irqchip ? ",irqchip" : "",
-	       (unsigned long long)exits, t1 - t0,
-	       exits ? (t1 - t0) * 1e9 / exits : 0.0);
-	if (exits != n) {
-		fprintf(stderr, "pio_floor: %llu exits, expected %u\n",
-			(unsigned long long)exits, n);
+	writes = exits;
+	if (o.ioeventfd && o.n && read(efd, &writes, sizeof(writes)) != sizeof(writes))
+		die("read eventfd");
+	if (o.ioeventfd && !o.n)
+		writes = 0;
+	printf("mode=ring%d%s%s exits=%llu writes=%llu seconds=%.6f ns_per_write=%.1f\n",
+	       o.cpl, o.irqchip ? ",irqchip" : "", o.ioeventfd ? ",ioeventfd" : "",
+	       (unsigned long long)exits, (unsigned long long)writes, t1 - t0,
+	       writes ? (t1 - t0) * 1e9 / writes : 0.0);
+	if (writes != o.n || (o.ioeventfd && exits)) {
+		fprintf(stderr, "pio_floor: %llu writes, %llu exits, expected %u writes\n",
+			(unsigned long long)writes, (unsigned long long)exits, o.n);
 		return 1;
 	}
 	return 0;
