@@ -3,6 +3,7 @@ line naming the signal, status 0, and no sanitizer report -- whether the
 guest is halted, busy with exits, or absent (qtest), and whether its output
 is being read or not."""
 import signal
+import subprocess
 import time
 
 import pytest
@@ -65,17 +66,61 @@ def test_kvm_smp_guest(vm):
 
 def test_during_reset_loop(vm):
     """A guest that triple-faults and resets again and again (no -no-reboot):
-    the signal still ends kvmrun at once, between or during rebuilds."""
+    a signal ends kvmrun with status 0.  The signal can land while a reset
+    is pending, which kvmrun drops today (test_exit_request_beats_pending_reset
+    pins that down deterministically); here it is repeated, so this test
+    checks that the reset loop ends at all, once the drop is fixed at once."""
     need_kvm()
     v = vm(["-kernel", guest("triplefault"), "-nodefaults", "-serial", "stdio"])
     assert v.out.wait_for(rb"(?s)(loading an empty IDT.*){3}", 30), v
-    v.signal(signal.SIGTERM)
+    for _ in range(5):
+        v.signal(signal.SIGTERM)
+        try:
+            v.proc.wait(2)
+            break
+        except subprocess.TimeoutExpired:
+            pass
     status = v.wait(20)
     check_clean(v.err)
     sig_lines = [m for m in messages(v.err) if "signal" in m]
     assert status == 0, v
-    assert len(sig_lines) == 1 and "TERM" in sig_lines[0], v
+    assert 1 <= len(sig_lines) <= 5 and "TERM" in sig_lines[0], v
     check_note(v.err)
+
+
+PENDING_RESET_BUG = (
+    "kvmrun drops a user's exit request (signal, Ctrl-A x) that arrives while "
+    "a guest reset is pending: vm_request() lets the first request win, so "
+    "the VM is rebuilt and runs on (reported to the lead)")
+
+
+@pytest.mark.xfail(strict=True, reason=PENDING_RESET_BUG)
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["TERM", "INT"])
+def test_exit_request_beats_pending_reset(vm, sig):
+    """The guest asks for a reset and the user for an exit in the same
+    event-loop round (kvmrun is held with SIGSTOP while both arrive): the
+    user's exit must win, and kvmrun end with status 0."""
+    v = vm(["-nodefaults", "-serial", "stdio"], qtest=True)
+    qt = v.qtest()
+    qt.inb(COM1 + 5)
+    v.proc.send_signal(signal.SIGSTOP)
+    try:
+        time.sleep(0.1)
+        qt.sock.sendall(b"outb 0xcf9 0x6\n")     # reset, as the guest would
+        v.proc.send_signal(sig)
+        time.sleep(0.1)
+    finally:
+        v.proc.send_signal(signal.SIGCONT)
+    try:
+        status = v.proc.wait(5)
+    except subprocess.TimeoutExpired:
+        v.kill()
+        pytest.fail(f"still running 5 s after SIG{sig_name(sig)}:\n{v}", pytrace=False)
+    v.wait(5)
+    check_clean(v.err)
+    assert status == 0, v
+    assert sum(sig_name(sig) in m for m in messages(v.err)) == 1, v
+    qt.close()
 
 
 def test_console_output_stalled(vm):

@@ -145,6 +145,32 @@ def test_ctrl_c_without_nographic_is_sigint(vm):
     check_restored(v)
 
 
+@pytest.mark.xfail(strict=True, reason=(
+    "kvmrun drops Ctrl-A x when it arrives while a guest reset is pending: "
+    "vm_request() lets the first request win (reported to the lead)"))
+def test_ctrl_a_x_beats_pending_reset(vm):
+    """The guest asks for a reset and the user types Ctrl-A x in the same
+    event-loop round (kvmrun held with SIGSTOP while both arrive): quit."""
+    v = start_tty(vm)
+    qt = v.qtest()
+    qt.inb(COM1 + 5)                        # connected and served
+    v.proc.send_signal(signal.SIGSTOP)
+    try:
+        time.sleep(0.1)
+        qt.sock.sendall(b"outb 0xcf9 0x6\n")     # reset, as the guest would
+        v.type(CTRL_A + b"x")
+        time.sleep(0.1)
+    finally:
+        v.proc.send_signal(signal.SIGCONT)
+    try:
+        v.proc.wait(5)
+    except subprocess.TimeoutExpired:
+        v.kill()
+        pytest.fail(f"still running 5 s after Ctrl-A x:\n{v}", pytrace=False)
+    check_quit_by_user(v)
+    qt.close()
+
+
 # ---- the terminal restored on every way out ----
 
 def _ctrl_a_x(v, qt):

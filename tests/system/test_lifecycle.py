@@ -1,0 +1,173 @@
+"""Item 7 of issue 2, the VM's ways out, seen from outside: the exit status
+and exactly what kvmrun says on stderr (the kvm_pvm note once per run, even
+across a reset; a reset warning once per reset; a fatal exit's register
+dump once, on stderr, not in the console), and the console showing how many
+times the guest booted.  tests/guest/test_guests.py checks the guests'
+verdicts; these check kvmrun's side of each exit."""
+import re
+import signal
+import subprocess
+
+import pytest
+
+from sysrun import (DEBUG_EXIT, check_note, guest, messages, need_kvm, run, text)
+
+COMMON = ["-nodefaults", "-nographic", "-serial", "stdio"] + DEBUG_EXIT
+BOOT_RE = rb"booted via"
+
+
+def boot(image, args=(), timeout=60):
+    need_kvm()
+    return run(["-kernel", guest(image)] + COMMON + list(args), timeout=timeout)
+
+
+def boots(r):
+    return len(re.findall(BOOT_RE, r.out))
+
+
+def quiet_exit(r, status):
+    """The expected status, one boot, and nothing but the note on stderr."""
+    assert r.status == status, r
+    assert messages(r.err) == [], f"unexpected messages on stderr:\n{r}"
+    check_note(r.err)
+
+
+# ---- exits the guest asks for ----
+
+def test_poweroff():
+    r = boot("poweroff")
+    quiet_exit(r, 0)
+    assert boots(r) == 1, r
+    assert b"PM1a_CNT" in r.out, r
+
+
+def test_debug_exit_pass():
+    r = boot("hello")
+    quiet_exit(r, (0 << 1) | 1)
+
+
+def test_debug_exit_fail():
+    r = boot("fwcfg", ["-append", "mem=512M cpus=1"])
+    quiet_exit(r, (1 << 1) | 1)
+    assert b"FAIL fwcfg" in r.out, r
+
+
+RESETS = ["fadt", "cf9", "kbd"]
+
+
+@pytest.mark.parametrize("method", RESETS)
+def test_reset_boots_again(method):
+    """A reset rebuilds the VM: two boots, the note still printed once, and
+    nothing else said (a reset the guest asked for is no news)."""
+    r = boot("reboot", ["-append", f"method={method}"])
+    quiet_exit(r, 1)
+    assert boots(r) == 2, r
+
+
+@pytest.mark.parametrize("method", RESETS)
+def test_reset_with_no_reboot_exits_0(method):
+    r = boot("reboot", ["-append", f"method={method}", "-no-reboot"])
+    quiet_exit(r, 0)
+    assert boots(r) == 1, r
+
+
+def test_reset_smp():
+    """A reset with four vCPU threads: all stop, all come back, once."""
+    r = boot("reboot", ["-append", "method=cf9", "-smp", "4"])
+    quiet_exit(r, 1)
+    assert boots(r) == 2, r
+
+
+# ---- triple faults and fatal exits ----
+
+def check_dump(r, what):
+    """Exactly one fatal line and one register dump, all on stderr."""
+    msgs = messages(r.err)
+    fatal = [m for m in msgs if "fatal" in m]
+    assert len(fatal) == 1 and what in fatal[0], f"{fatal}\n{r}"
+    for key in ("RIP=", "RSP=", "CR0=", "CR3=", "code at", "instruction:"):
+        n = sum(key in m for m in msgs)
+        assert n == 1, f"{key!r} appears {n} times on stderr, expected once\n{r}"
+    assert b"RIP=" not in r.out, "the register dump went to the console"
+    assert all(m.startswith("kvmrun: ") for m in msgs), msgs
+    check_note(r.err)
+
+
+def test_triple_fault_no_reboot_is_fatal():
+    r = boot("triplefault", ["-no-reboot"])
+    assert r.status == 2, r
+    assert boots(r) == 1, r
+    check_dump(r, "triple fault")
+    # The bytes at RIP are the guest's ud2.
+    assert re.search(r"code at [0-9a-f]+: 0f 0b", text(r.err)), r
+
+
+def test_triple_fault_no_reboot_smp():
+    r = boot("triplefault", ["-no-reboot", "-smp", "4"])
+    assert r.status == 2, r
+    check_dump(r, "triple fault")
+
+
+def test_reset_by_triple_fault_no_reboot():
+    r = boot("reboot", ["-append", "method=triple", "-no-reboot"])
+    assert r.status == 2, r
+    assert boots(r) == 1, r
+    check_dump(r, "triple fault")
+
+
+def test_reset_by_triple_fault():
+    """Without -no-reboot a triple fault resets: one warning, two boots."""
+    r = boot("reboot", ["-append", "method=triple"])
+    assert r.status == 1, r
+    assert boots(r) == 2, r
+    msgs = messages(r.err)
+    assert len(msgs) == 1 and "triple fault" in msgs[0] and "reset" in msgs[0], msgs
+    check_note(r.err)
+
+
+def test_triple_fault_loop_keeps_resetting(vm):
+    """A guest that triple-faults on every boot resets again and again
+    (as QEMU without -no-reboot); a signal ends it, with status 0."""
+    need_kvm()
+    v = vm(["-kernel", guest("triplefault")] + COMMON)
+    assert v.out.wait_for(rb"(?s)(loading an empty IDT.*){3}", 30), v
+    # Repeated: one signal can be dropped while a reset is pending (see
+    # test_signals.py::test_exit_request_beats_pending_reset).
+    for _ in range(5):
+        v.signal(signal.SIGTERM)
+        try:
+            v.proc.wait(2)
+            break
+        except subprocess.TimeoutExpired:
+            pass
+    assert v.wait(20) == 0, v
+    msgs = messages(v.err)
+    assert not [m for m in msgs if "fatal" in m or "RIP=" in m], msgs
+    resets = [m for m in msgs if "triple fault" in m]
+    assert len(resets) >= 2, msgs
+    check_note(v.err)
+
+
+def test_unhandled_instruction_is_fatal():
+    r = boot("unhandled")
+    if r.status == 7:
+        pytest.skip("the instruction ran natively: this host's KVM needs no help with it")
+    assert r.status == 2, r
+    check_dump(r, "KVM_EXIT_INTERNAL_ERROR")
+
+
+# ---- sizes ----
+
+@pytest.mark.parametrize("args", [["-m", "5G"], ["-smp", "4"], ["-m", "5G", "-smp", "4"],
+                                  ["-smp", "cpus=4", "-m", "3G"]],
+                         ids=["m5G", "smp4", "m5G-smp4", "smp-cpus4-m3G"])
+def test_sizes_start(args):
+    r = boot("hello", args)
+    quiet_exit(r, 1)
+    assert b"PASS hello" in r.out, r
+
+
+def test_memmap_and_smp_together():
+    r = boot("smp", ["-m", "5G", "-smp", "4", "-append", "cpus=4"])
+    quiet_exit(r, 1)
+    assert b"PASS smp" in r.out, r
