@@ -8,6 +8,7 @@ the qtest socket (-accel qtest), so no guest CPU is needed for that; the
 exit paths that need a guest (power-off, fatal exit, reset) use the KVM
 test guests."""
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -390,6 +391,146 @@ def test_no_terminal_partial_line_unbuffered(vm):
     assert v.running(), f"EOF on stdin ended the VM:\n{v}"
     qt.outb(COM1, ord("d"))
     assert v.out.wait_for(rb"abcd", 5), v
+    v.signal(signal.SIGTERM)
+    assert v.wait(20) == 0, v
+    check_clean(v.err)
+    qt.close()
+
+
+# ---- fatal signals, and terminals on one side only ----
+
+@pytest.mark.parametrize("sig", [signal.SIGQUIT, signal.SIGABRT, signal.SIGSEGV],
+                         ids=["QUIT", "ABRT", "SEGV"])
+def test_restored_on_fatal_signal(vm, sig):
+    """A signal that kills (a core-dumping one, sent from outside) still
+    leaves the terminal as it was: kvmrun restores it on the way down."""
+    v = start_tty(vm)
+    v.signal(sig)
+    status = v.wait(20)
+    assert status != 0, v
+    if sig != signal.SIGSEGV:               # ASan reports a SEGV, by design
+        check_clean(v.err)
+    check_restored(v)
+
+
+def test_ctrl_backslash_without_nographic(vm):
+    """Ctrl-\\ on a terminal with signals on is SIGQUIT: terminal restored."""
+    v = start_tty(vm, nographic=False)
+    v.type(b"\x1c")
+    status = v.wait(20)
+    assert status == -signal.SIGQUIT, v
+    check_restored(v)
+
+
+def test_stdout_terminal_stdin_not(tmp_path):
+    """stdin from /dev/null, stdout on a terminal: nothing to make raw, so
+    the terminal is left exactly as it is; output still shows."""
+    need_kvmrun()
+    master, slave, initial = open_tty()
+    sock = str(tmp_path / "q.sock")
+    p = None
+    try:
+        p = subprocess.Popen([KVMRUN, "-accel", "qtest", "-qtest",
+                              f"unix:{sock},server=on,wait=off"] + SERIAL,
+                             stdin=subprocess.DEVNULL, stdout=slave, stderr=subprocess.PIPE,
+                             env=ENV)
+        qt = connect_qtest(sock, lambda: p.poll() is None)
+        for c in b"visible\n":
+            qt.outb(COM1, c)
+        out = b""
+        deadline = time.monotonic() + 10
+        while b"visible" not in out and time.monotonic() < deadline:
+            if select.select([master], [], [], 0.1)[0]:
+                out += os.read(master, 4096)
+        assert b"visible" in out, out
+        assert termios.tcgetattr(slave) == initial
+        p.send_signal(signal.SIGTERM)
+        _, err = p.communicate(timeout=20)
+        check_clean(err)
+        assert p.returncode == 0, err
+        assert termios.tcgetattr(slave) == initial
+        qt.close()
+    finally:
+        if p and p.poll() is None:
+            p.kill()
+            p.wait(10)
+        os.close(master)
+        os.close(slave)
+
+
+@pytest.mark.parametrize("tty", [False, True], ids=["pipe", "tty"])
+def test_output_complete_at_exit(vm, tty):
+    """Everything the guest wrote before it ended kvmrun reaches stdout."""
+    v = vm(SERIAL + DEBUG_EXIT, qtest=True, tty=tty)
+    if tty:
+        assert v.wait_raw(), v
+    qt = v.qtest()
+    payload = b"".join(b"line %05d of the guest's last words\n" % i for i in range(300))
+    for c in payload:
+        qt.cmd(f"outb 0x{COM1:x} 0x{c:x}")
+    qt.sock.sendall(b"outb 0xf4 0x0\n")
+    assert v.wait(20) == 1, v
+    check_clean(v.err)
+    got = v.out.bytes().replace(b"\r\n", b"\n")
+    assert payload in got, f"{len(payload)} bytes written, {len(got)} arrived"
+    if tty:
+        check_restored(v)
+
+
+# ---- the other end goes away ----
+
+def test_terminal_hangup(vm):
+    """The terminal goes away under kvmrun (a closed ssh session or terminal
+    window): the kernel's SIGHUP ends it with one line and status 0, even
+    though the terminal can no longer be written or restored."""
+    v = start_tty(vm)
+    qt = v.qtest()
+    qt.outb(COM1, ord("."))
+    assert v.out.wait_for(rb"\.", 10), v
+    v.out.stop()
+    os.close(v.master)                      # the kernel hangs the terminal up
+    v.master = None
+    status = v.wait(20)
+    check_clean(v.err)
+    msgs = messages(v.err)
+    assert status == 0, v
+    assert len(msgs) == 1 and "HUP" in msgs[0], msgs
+    qt.close()
+
+
+def test_stdout_reader_goes_away(vm):
+    """`kvmrun ... | head -1`: the reader exits, the guest keeps writing.
+    kvmrun must not die of SIGPIPE nor spin; it runs on until asked."""
+    v = vm(SERIAL, qtest=True)
+    qt = v.qtest()
+    qt.outb(COM1, ord("a"))
+    assert v.out.wait_for(rb"a", 10), v
+    v.out.stop()
+    v.proc.stdout.close()
+    for _ in range(3):
+        for c in b"more output nobody reads\n":
+            qt.outb(COM1, c)
+        time.sleep(0.2)
+    assert v.running(), f"kvmrun died when its stdout reader left:\n{v}"
+    assert qt.inb(COM1 + 5) & 0x20, "THR never empties: the UART is stuck"
+    v.signal(signal.SIGTERM)
+    assert v.wait(20) == 0, v
+    check_clean(v.err)
+    qt.close()
+
+
+def test_stdin_from_a_file(vm, tmp_path):
+    """`kvmrun ... < file`: the file's bytes reach the guest, then EOF,
+    and the VM runs on."""
+    f = tmp_path / "input"
+    f.write_bytes(b"typed ahead\n")
+    with open(f, "rb") as stdin:
+        v = vm(SERIAL, qtest=True, stdin=stdin)
+    qt = v.qtest()
+    got = uart_read(qt, 12) + uart_drain_quiet(qt, 0.3)
+    assert got == b"typed ahead\n", got
+    time.sleep(0.3)
+    assert v.running(), v
     v.signal(signal.SIGTERM)
     assert v.wait(20) == 0, v
     check_clean(v.err)
