@@ -1604,6 +1604,39 @@ static void test_hints(void)
 	CHECK_FAULT(r, exc, 6, -1);
 }
 
+/* ---- fwait ------------------------------------------------------------------ */
+
+static void test_fwait(void)
+{
+	struct x86_cpu_state c;
+	struct insn_exception exc;
+	enum insn_result r;
+
+	reset();
+	cpu64(&c);
+	r = run(&c, "9b", &exc);
+	CHECK_EQ(r, INSN_DONE);
+	CHECK_EQ(c.rip, CODE + 1);
+	/* TS alone: nothing; TS and MP: #NM. */
+	cpu64(&c);
+	c.cr0 |= 1ULL << 3;
+	r = run(&c, "9b", &exc);
+	CHECK_EQ(r, INSN_DONE);
+	cpu64(&c);
+	c.cr0 |= (1ULL << 3) | (1ULL << 1);
+	r = run(&c, "9b", &exc);
+	CHECK_FAULT(r, exc, 7, -1);
+	/* A pending unmasked x87 exception (FSW.ES): #MF with CR0.NE. */
+	cpu64(&c);
+	F->xsave[2] = 0x81;
+	r = run(&c, "9b", &exc);
+	CHECK_FAULT(r, exc, 16, -1);
+	CHECK_EQ(c.rip, CODE);
+	c.cr0 &= ~X86_CR0_NE;
+	r = run(&c, "9b", &exc);
+	CHECK_EQ(r, INSN_UNSUPPORTED);
+}
+
 /* ---- Vector instructions run on the host CPU (simd.c) ------------------- */
 
 #define XMM(n) (160 + 16 * (n))
@@ -1891,6 +1924,7 @@ int main(void)
 	test_clac_stac();
 	test_fsgsbase();
 	test_hints();
+	test_fwait();
 	test_simd_sse();
 	test_simd_faults();
 	test_simd_avx();

@@ -33,6 +33,7 @@
 #define X86_EXC_SS 12
 #define X86_EXC_GP 13
 #define X86_EXC_PF 14
+#define X86_EXC_MF 16
 
 #define X86_DR6_BS (1ULL << 14)
 
@@ -116,6 +117,7 @@ enum insn_result op_bitcount(struct insn_ctx *ctx);
 enum insn_result op_clac_stac(struct insn_ctx *ctx);
 enum insn_result op_fsgsbase(struct insn_ctx *ctx);
 enum insn_result op_hint(struct insn_ctx *ctx);
+enum insn_result op_fwait(struct insn_ctx *ctx);
 
 /* simd.c */
 enum insn_result op_simd(struct insn_ctx *ctx);

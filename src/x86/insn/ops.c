@@ -410,3 +410,35 @@ enum insn_result op_hint(struct insn_ctx *ctx)
 	}
 	return INSN_DONE;
 }
+
+/* ---- fwait --------------------------------------------------------------- */
+
+#define X86_CR0_MP_BIT (1ULL << 1)
+#define X86_CR0_TS_BIT (1ULL << 3)
+#define X86_CR0_NE_BIT (1ULL << 5)
+#define X87_FSW_ES (1u << 7)
+
+/*
+ * Linux runs fwait when it drops a task's FPU state.  It waits for nothing
+ * here: it only raises #NM (TS and MP set) or a pending x87 exception.
+ */
+enum insn_result op_fwait(struct insn_ctx *ctx)
+{
+	const struct insn_env *env = ctx->env;
+	uint64_t cr0 = ctx->cpu->cr0;
+	uint8_t xs[4096];
+	uint16_t fsw;
+
+	if ((cr0 & (X86_CR0_MP_BIT | X86_CR0_TS_BIT)) ==
+	    (X86_CR0_MP_BIT | X86_CR0_TS_BIT))
+		return insn_fault(ctx, X86_EXC_NM, false, 0);
+	if (!env->get_xsave || env->get_xsave(env->opaque, xs) < 0)
+		return INSN_UNSUPPORTED;
+	memcpy(&fsw, xs + 2, sizeof(fsw));
+	if (!(fsw & X87_FSW_ES))
+		return INSN_DONE;
+	/* Without CR0.NE the error goes to the FERR# pin: not modelled. */
+	if (!(cr0 & X86_CR0_NE_BIT))
+		return INSN_UNSUPPORTED;
+	return insn_fault(ctx, X86_EXC_MF, false, 0);
+}
