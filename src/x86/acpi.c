@@ -18,6 +18,7 @@
 #include "hw/i8042.h"
 #include "hw/pci.h"
 #include "hw/rtc.h"
+#include "hw/serial.h"
 #include "memory.h"
 #include "util/log.h"
 #include "vm.h"
@@ -621,7 +622,7 @@ static void dsdt_pci0(struct aml *a, bool prt)
 	aml_name_integer(a, "_UID", 0);
 	aml_name_integer(a, "_BBN", 0);
 	n += res_word(res + n, RES_TYPE_BUS, 0, 0x00, 0xff);
-	n += res_io(res + n, 0xcf8, 1, 8);
+	n += res_io(res + n, PCI_CONFIG_ADDR_PORT, 1, 8);
 	n += res_word(res + n, RES_TYPE_IO, RES_IO_ENTIRE_RANGE, 0x0000,
 		      0x0cf7);
 	n += res_word(res + n, RES_TYPE_IO, RES_IO_ENTIRE_RANGE, 0x0d00,
@@ -633,53 +634,55 @@ static void dsdt_pci0(struct aml *a, bool prt)
 	aml_pkg_end(a, dev);
 }
 
+/*
+ * Device (name) { _HID, [_UID,] _CRS }: an ISA device by its EISA ID, with
+ * the resources its model registers.  uid 0: none (one of a kind).
+ */
+static void dsdt_isa_device(struct aml *a, const char *name, const char *hid,
+			    unsigned int uid, const uint8_t *res, size_t n)
+{
+	size_t dev = aml_device_begin(a, name);
+
+	aml_name_eisaid(a, "_HID", hid);
+	if (uid)
+		aml_name_integer(a, "_UID", uid);
+	aml_name_resources(a, "_CRS", res, n);
+	aml_pkg_end(a, dev);
+}
+
 static void dsdt_com1(struct aml *a)
 {
 	uint8_t res[16];
-	size_t n = 0, dev;
+	size_t n = 0;
 
-	dev = aml_device_begin(a, "COM1");
-	aml_name_eisaid(a, "_HID", "PNP0501");
-	aml_name_integer(a, "_UID", 1);
-	n += res_io(res + n, 0x3f8, 0, 8);
-	n += res_irq(res + n, 4);
-	aml_name_resources(a, "_CRS", res, n);
-	aml_pkg_end(a, dev);
+	n += res_io(res + n, UART_COM1_BASE, 0, 8);
+	n += res_irq(res + n, UART_COM1_IRQ);
+	dsdt_isa_device(a, "COM1", "PNP0501", 1, res, n);
 }
 
 /* The CMOS RTC, so the OS's PNP RTC driver claims it with its IRQ. */
 static void dsdt_rtc(struct aml *a)
 {
 	uint8_t res[16];
-	size_t n = 0, dev;
+	size_t n = 0;
 
-	dev = aml_device_begin(a, "RTC_");
-	aml_name_eisaid(a, "_HID", "PNP0B00");
 	n += res_io(res + n, RTC_IO_BASE, 1, 2);
 	n += res_irq(res + n, RTC_IRQ);
-	aml_name_resources(a, "_CRS", res, n);
-	aml_pkg_end(a, dev);
+	dsdt_isa_device(a, "RTC_", "PNP0B00", 0, res, n);
 }
 
-/* The i8042's two ports: its keyboard (IRQ 1) and mouse (IRQ 12) ports. */
+/* The i8042's two ports: the keyboard (IRQ 1) and the mouse (IRQ 12). */
 static void dsdt_i8042(struct aml *a)
 {
 	uint8_t res[24];
-	size_t n = 0, dev;
+	size_t n = 0;
 
-	dev = aml_device_begin(a, "KBD_");
-	aml_name_eisaid(a, "_HID", "PNP0303");
 	n += res_io(res + n, I8042_DATA_PORT, 1, 1);
 	n += res_io(res + n, I8042_CMD_PORT, 1, 1);
 	n += res_irq(res + n, I8042_KBD_IRQ);
-	aml_name_resources(a, "_CRS", res, n);
-	aml_pkg_end(a, dev);
-
-	dev = aml_device_begin(a, "MOU_");
-	aml_name_eisaid(a, "_HID", "PNP0F13");
+	dsdt_isa_device(a, "KBD_", "PNP0303", 0, res, n);
 	n = res_irq(res, I8042_AUX_IRQ);
-	aml_name_resources(a, "_CRS", res, n);
-	aml_pkg_end(a, dev);
+	dsdt_isa_device(a, "MOU_", "PNP0F13", 0, res, n);
 }
 
 /* QEMU0002: how Linux's qemu_fw_cfg driver finds the ports. */
@@ -692,7 +695,7 @@ static void dsdt_fw_cfg(struct aml *a)
 	aml_name_string(a, "_HID", "QEMU0002");
 	/* Present and working, but not for a user interface to show. */
 	aml_name_integer(a, "_STA", 0x0b);
-	n += res_io(res + n, 0x510, 1, 0x0c);
+	n += res_io(res + n, FW_CFG_PORT_SEL, 1, 0x0c);
 	aml_name_resources(a, "_CRS", res, n);
 	aml_pkg_end(a, dev);
 }
@@ -813,7 +816,7 @@ static int acpi_tables_write(struct vm *vm)
 	struct acpi_machine m = {
 		.ncpus = vm->ncpus,
 		/* Describe what the devices realized, not what was asked. */
-		.com1 = bus_find(&pio_bus, 0x3f8) != NULL,
+		.com1 = bus_find(&pio_bus, UART_COM1_BASE) != NULL,
 		.fw_cfg = bus_find(&pio_bus, FW_CFG_PORT_SEL) != NULL,
 		.rtc = bus_find(&pio_bus, RTC_IO_BASE) != NULL,
 		.i8042 = bus_find(&pio_bus, I8042_DATA_PORT) != NULL,

@@ -14,6 +14,7 @@
 #include "device.h"
 #include "memory.h"
 #include "unit.h"
+#include "bus_io.h"
 #include "util/timer.h"
 #include "vm.h"
 #include "x86/acpi.h"
@@ -27,23 +28,6 @@ static void intercept(void *opaque, unsigned int gsi, int level)
 	CHECK_EQ(gsi, ACPI_SCI_IRQ);
 	sci_level = level;
 	sci_changes++;
-}
-
-static void out(uint16_t port, uint32_t len, uint32_t v)
-{
-	uint8_t d[4];
-
-	io_data_set(d, len, v);
-	CHECK(bus_access(&pio_bus, port, d, len, true));
-}
-
-static uint32_t in(uint16_t port, uint32_t len)
-{
-	uint8_t d[4];
-
-	memset(d, 0xee, sizeof(d));
-	CHECK(bus_access(&pio_bus, port, d, len, false));
-	return io_data_get(d, len);
 }
 
 static int take_request(void)

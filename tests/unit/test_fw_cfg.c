@@ -13,6 +13,7 @@
 #include "hw/fw_cfg.h"
 #include "memory.h"
 #include "unit.h"
+#include "bus_io.h"
 #include "vm.h"
 #include "x86/boot.h"
 
@@ -25,29 +26,13 @@ static struct vm_config cfg = { .ram_size = RAM_SIZE, .ncpus = 3,
 				.append = "console=ttyS0" };
 static struct vm vm = { .cfg = &cfg, .ncpus = 3 };
 
-static void outw(uint16_t port, uint16_t v)
-{
-	uint8_t d[2];
-
-	io_data_set(d, 2, v);
-	CHECK(bus_access(&pio_bus, port, d, 2, true));
-}
-
-static uint8_t inb(uint16_t port)
-{
-	uint8_t d = 0xee;
-
-	CHECK(bus_access(&pio_bus, port, &d, 1, false));
-	return d;
-}
-
 static void read_item(uint16_t key, void *buf, size_t n)
 {
 	uint8_t *p = buf;
 
-	outw(FW_CFG_PORT_SEL, key);
+	out(FW_CFG_PORT_SEL, 2, key);
 	for (size_t i = 0; i < n; i++)
-		p[i] = inb(FW_CFG_PORT_DATA);
+		p[i] = in(FW_CFG_PORT_DATA, 1);
 }
 
 static uint64_t read_le(uint16_t key, unsigned int n)
@@ -109,11 +94,11 @@ static void test_fixed_items(void)
 
 	read_item(FW_CFG_SIGNATURE, sig, 4);
 	CHECK_STR(sig, "QEMU");
-	CHECK_EQ(inb(FW_CFG_PORT_DATA), 0);		/* past the end */
-	CHECK_EQ(inb(FW_CFG_PORT_DATA), 0);
+	CHECK_EQ(in(FW_CFG_PORT_DATA, 1), 0);		/* past the end */
+	CHECK_EQ(in(FW_CFG_PORT_DATA, 1), 0);
 	/* Reselecting starts over; the write-channel bit is ignored. */
-	outw(FW_CFG_PORT_SEL, FW_CFG_SIGNATURE | FW_CFG_WRITE_CHANNEL);
-	CHECK_EQ(inb(FW_CFG_PORT_DATA), 'Q');
+	out(FW_CFG_PORT_SEL, 2, FW_CFG_SIGNATURE | FW_CFG_WRITE_CHANNEL);
+	CHECK_EQ(in(FW_CFG_PORT_DATA, 1), 'Q');
 	/* A wide read of the data port reads the next bytes in order. */
 	CHECK(bus_access(&pio_bus, FW_CFG_PORT_DATA, d, 1, false));
 	CHECK_EQ(d[0], 'E');
@@ -140,14 +125,14 @@ static void test_fixed_items(void)
 	d[0] = d[1] = 0x55;
 	CHECK(bus_access(&pio_bus, FW_CFG_PORT_SEL, d, 2, false));
 	CHECK_EQ(d[0] | d[1], 0);
-	outw(FW_CFG_PORT_SEL, FW_CFG_SIGNATURE);
+	out(FW_CFG_PORT_SEL, 2, FW_CFG_SIGNATURE);
 	d[0] = 'X';
 	CHECK(bus_access(&pio_bus, FW_CFG_PORT_DATA, d, 1, true));
-	CHECK_EQ(inb(FW_CFG_PORT_DATA), 'Q');
+	CHECK_EQ(in(FW_CFG_PORT_DATA, 1), 'Q');
 
 	/* The DMA register reads "QEMU CFG", big-endian. */
 	for (int i = 0; i < 8; i++)
-		CHECK_EQ(inb(FW_CFG_PORT_DMA + i), "QEMU CFG"[i]);
+		CHECK_EQ(in(FW_CFG_PORT_DMA + i, 1), "QEMU CFG"[i]);
 	CHECK(bus_access(&pio_bus, FW_CFG_PORT_DMA, d, 4, false));
 	CHECK(!memcmp(d, "QEMU", 4));
 }
@@ -162,7 +147,7 @@ static uint16_t dir_lookup(const char *name, uint32_t *size)
 	count = be32(hdr);
 	for (uint32_t i = 0; i < count; i++) {
 		for (int j = 0; j < 64; j++)
-			e[j] = inb(FW_CFG_PORT_DATA);
+			e[j] = in(FW_CFG_PORT_DATA, 1);
 		CHECK(memchr(e + 8, 0, 56) != NULL);
 		if (!strncmp((char *)e + 8, name, 56)) {
 			*size = be32(e);
@@ -244,10 +229,10 @@ static void test_dma_good(void)
 		     FW_CFG_DMA_CTL_SKIP, 2, 0), 0);
 	CHECK_EQ(dma(0x10000, FW_CFG_DMA_CTL_READ, 2, 0x11000), 0);
 	CHECK(!memcmp(dst, "cd", 2));
-	CHECK_EQ(inb(FW_CFG_PORT_DATA), 'e');
+	CHECK_EQ(in(FW_CFG_PORT_DATA, 1), 'e');
 	/* Skipping past the end is harmless. */
 	CHECK_EQ(dma(0x10000, FW_CFG_DMA_CTL_SKIP, 0xffffffff, 0), 0);
-	CHECK_EQ(inb(FW_CFG_PORT_DATA), 0);
+	CHECK_EQ(in(FW_CFG_PORT_DATA, 1), 0);
 
 	/* Unknown key: zeros. */
 	memset(dst, 0xaa, 16);
@@ -258,7 +243,7 @@ static void test_dma_good(void)
 	/* Length 0 and a bare select succeed. */
 	CHECK_EQ(dma(0x10000, FW_CFG_DMA_CTL_READ, 0, 0xffffffffffff0000ULL), 0);
 	CHECK_EQ(dma(0x10000, FW_CFG_ID << 16 | FW_CFG_DMA_CTL_SELECT, 0, 0), 0);
-	CHECK_EQ(inb(FW_CFG_PORT_DATA), 3);
+	CHECK_EQ(in(FW_CFG_PORT_DATA, 1), 3);
 
 	/* A descriptor and a buffer in RAM above 4 GiB: the high half counts. */
 	uint8_t *hi = ram(MEM_HIGH_BASE + 0x2000, 8);

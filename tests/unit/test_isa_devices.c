@@ -13,6 +13,7 @@
 #include "device.h"
 #include "memory.h"
 #include "unit.h"
+#include "bus_io.h"
 #include "vm.h"
 
 extern const struct device_ops i8042_device;
@@ -32,23 +33,6 @@ static void intercept(void *opaque, unsigned int gsi, int level)
 		return;
 	irq_level[gsi] = level;
 	irq_changes++;
-}
-
-static void out(uint16_t port, uint32_t len, uint32_t v)
-{
-	uint8_t d[8] = { 0 };
-
-	io_data_set(d, len, v);
-	CHECK(bus_access(&pio_bus, port, d, len, true));
-}
-
-static uint32_t in(uint16_t port, uint32_t len)
-{
-	uint8_t d[8];
-
-	memset(d, 0xee, sizeof(d));
-	CHECK(bus_access(&pio_bus, port, d, len, false));
-	return io_data_get(d, len);
 }
 
 static int take_request(void)

@@ -8,6 +8,7 @@
 
 #include "device.h"
 #include "unit.h"
+#include "bus_io.h"
 #include "vm.h"
 
 extern const struct device_ops pci_testdev_device;
@@ -18,12 +19,8 @@ static struct vm vm = { .cfg = &cfg, .mem = &mem, .wake_fd = -1 };
 
 static uint32_t cfg_read(unsigned int slot, unsigned int reg)
 {
-	uint8_t d[4];
-
-	io_data_set(d, 4, 0x80000000u | slot << 11 | reg);
-	bus_access(&pio_bus, 0xcf8, d, 4, true);
-	bus_access(&pio_bus, 0xcfc, d, 4, false);
-	return io_data_get(d, 4);
+	out(0xcf8, 4, 0x80000000u | slot << 11 | reg);
+	return in(0xcfc, 4);
 }
 
 /* One BAR's accessors: port I/O or MMIO. */
@@ -32,20 +29,12 @@ static uint64_t bar_base;
 
 static uint32_t rd(uint64_t off, uint32_t len)
 {
-	uint8_t d[4];
-
-	bus_access(use_port ? &pio_bus : &mmio_bus, bar_base + off, d, len,
-		   false);
-	return io_data_get(d, len);
+	return bus_in(use_port ? &pio_bus : &mmio_bus, bar_base + off, len);
 }
 
 static void wr(uint64_t off, uint32_t len, uint32_t v)
 {
-	uint8_t d[4];
-
-	io_data_set(d, len, v);
-	bus_access(use_port ? &pio_bus : &mmio_bus, bar_base + off, d, len,
-		   true);
+	bus_out(use_port ? &pio_bus : &mmio_bus, bar_base + off, len, v);
 }
 
 static void read_name(char *buf, size_t size)
