@@ -21,11 +21,13 @@ for target in "$@"; do
 	mkdir -p "$work" "$artifacts"
 	# Checked-in seeds (and crash reproducers) are read, never written.
 	[ -d "$seeds" ] || seeds=
+	dict=
+	[ -f "$here/$name.dict" ] && dict="-dict=$here/$name.dict"
 	# -timeout: one input may not take more than 10 s (a hang is a bug).
 	# The outer timeout is a guard against libFuzzer itself stalling.
 	timeout --kill-after=30 $((FUZZ_TIME + 120)) "$target" \
 		-max_total_time="$FUZZ_TIME" -timeout=10 -rss_limit_mb=2048 \
-		-max_len=4096 -print_final_stats=1 \
+		-max_len=4096 -print_final_stats=1 $dict \
 		-artifact_prefix="$artifacts" "$work" ${seeds:+"$seeds"} \
 		>"$log" 2>&1
 	rc=$?
