@@ -1778,6 +1778,20 @@ static void test_simd_sse(void)
 	CHECK_EQ(r, INSN_DONE);
 	CHECK_EQ(get32(F->xsave + XMM(1)), 0x1f1e1d1cu);
 
+	/* x87: fld1, then fstp qword [rdi] in a second step (stack kept). */
+	simd_setup(&c);
+	c.gpr[R_RDI] = DATA;
+	r = run(&c, "d9 e8", &exc);
+	CHECK_EQ(r, INSN_DONE);
+	c.rip = CODE;
+	r = run(&c, "dd 1f", &exc);
+	CHECK_EQ(r, INSN_DONE);
+	CHECK_EQ(get64(F->mem + DATA), 0x3ff0000000000000ULL);
+	/* fnsave writes 108 bytes: more than the window, not completed. */
+	c.rip = CODE;
+	r = run(&c, "dd 37", &exc);
+	CHECK_EQ(r, INSN_UNSUPPORTED);
+
 	/* ldmxcsr / stmxcsr; reserved MXCSR bits: #GP(0). */
 	simd_setup(&c);
 	c.gpr[R_RDI] = DATA;

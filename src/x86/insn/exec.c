@@ -64,6 +64,7 @@ static enum insn_result (*const handlers[X86_OP_COUNT])(struct insn_ctx *) = {
 	[X86_OP_LDMXCSR] = op_simd,
 	[X86_OP_STMXCSR] = op_simd,
 	[X86_OP_EMMS] = op_simd,
+	[X86_OP_X87] = op_simd,
 	[X86_OP_STAC] = op_clac_stac,
 	[X86_OP_XGETBV] = op_xgetbv,
 	[X86_OP_XSETBV] = op_xsetbv,

@@ -123,7 +123,7 @@ struct insn_env {
 	/*
 	 * The guest's vector instructions may run on the host CPU (x86-64
 	 * hosts only): true when the guest's CPUID is the host's, as on this
-	 * host (HOST.md).  SSE/AVX/AVX-512, ldmxcsr/stmxcsr and emms are then
+	 * host (HOST.md).  SSE/AVX/AVX-512, x87, ldmxcsr/stmxcsr and emms are then
 	 * completed in 64-bit mode against the get_xsave/set_xsave image
 	 * (see simd.c); false: they are INSN_UNSUPPORTED.
 	 */

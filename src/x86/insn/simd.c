@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * SSE, AVX and AVX-512 instructions (and ldmxcsr/stmxcsr, emms) completed by
- * running them on the host CPU, against the guest's vector registers.
+ * SSE, AVX and AVX-512 instructions (and x87, ldmxcsr/stmxcsr, emms)
+ * completed by running them on the host CPU, against the guest's vector
+ * and x87 registers.
  *
  * Why on the host: a Linux kernel runs vector code in kernel mode (its
  * blake2s, used by the random driver, picks SSSE3 or AVX-512 from CPUID),
@@ -20,7 +21,9 @@
  * instruction, and saves everything back.  Changed window bytes are then
  * written to guest memory, changed registers and the arithmetic flags
  * committed.  A fault of the instruction on the host (SIGSEGV for #GP,
- * SIGILL for #UD, SIGFPE for #XM) is caught and given to the guest.
+ * SIGILL for #UD, SIGFPE for #XM or x87 #MF) is caught and given to the
+ * guest.  x87 memory operands over 64 bytes (fnsave, frstor) are not
+ * completed.
  *
  * Limits (kernel code does not depend on them): the operand size is not
  * known, so the window holds up to 64 bytes from the operand's address and
@@ -455,7 +458,8 @@ static enum insn_result check_state(struct insn_ctx *ctx, uint64_t xcr0)
 
 	if (cpu->cr0 & X86_CR0_EM_BIT)
 		return insn_ud(ctx);
-	if (!(cpu->cr4 & X86_CR4_OSFXSR) && in->op != X86_OP_EMMS)
+	if (!(cpu->cr4 & X86_CR4_OSFXSR) && in->op != X86_OP_EMMS &&
+	    in->op != X86_OP_X87)
 		return insn_ud(ctx);
 	if (vex && (!(cpu->cr4 & X86_CR4_OSXSAVE) ||
 		    (xcr0 & XCR0_SSE_AVX) != XCR0_SSE_AVX))
@@ -554,6 +558,8 @@ static enum insn_result fault_for_signal(struct insn_ctx *ctx, int sig)
 	case SIGILL:
 		return insn_ud(ctx);
 	case SIGFPE:
+		if (ctx->insn->op == X86_OP_X87)
+			return insn_fault(ctx, X86_EXC_MF, false, 0);
 		if (ctx->cpu->cr4 & X86_CR4_OSXMMEXCPT_BIT)
 			return insn_fault(ctx, X86_EXC_XM, false, 0);
 		return insn_ud(ctx);
