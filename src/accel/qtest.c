@@ -180,7 +180,8 @@ int qtest_hex_decode(const char *s, uint8_t *out, size_t len)
 			return -EINVAL;
 	for (size_t i = 0; i < len; i++) {
 		if (2 * i + 2 <= ndigits)
-			out[i] = hex_nibble(s[2 * i]) << 4 | hex_nibble(s[2 * i + 1]);
+			out[i] = hex_nibble(s[2 * i]) << 4 |
+				 hex_nibble(s[2 * i + 1]);
 		else
 			out[i] = 0;
 	}
@@ -620,8 +621,8 @@ static bool arg_range(struct qtest_server *s, char **w, uint64_t max,
 	if (!arg_u64(s, w[0], addr) || !arg_u64(s, w[1], size))
 		return false;
 	if (*size > max) {
-		sendf(s, "ERR size 0x%" PRIx64 " too large (max 0x%" PRIx64 ")\n",
-		      *size, max);
+		sendf(s, "ERR size 0x%" PRIx64 " too large (max 0x%" PRIx64
+			 ")\n", *size, max);
 		return false;
 	}
 	if (*size && *addr + (*size - 1) < *addr) {
@@ -831,14 +832,15 @@ static void cmd_clock_set(struct qtest_server *s, char **w, int n)
 {
 	int64_t ns;
 	uint64_t now;
+	bool ok;
 
 	if (!arg_i64(s, w[1], &ns))
 		return;
 	if (ns > 0 && (uint64_t)ns > vm_clock_ns())
 		vm_clock_warp(ns);
 	now = vm_clock_ns();
-	sendf(s, "%s %" PRIu64 "\n", ns >= 0 && now == (uint64_t)ns ? "OK" : "FAIL",
-	      now);
+	ok = ns >= 0 && now == (uint64_t)ns;
+	sendf(s, "%s %" PRIu64 "\n", ok ? "OK" : "FAIL", now);
 }
 
 static void set_icpt(struct qtest_server *s, enum qtest_icpt icpt)
@@ -1374,7 +1376,8 @@ static int qtest_start(struct vm *vm)
 	int ret;
 
 	if (conn.listen_fd >= 0 && !conn.listen_watched) {
-		ret = event_add(conn.listen_fd, EPOLLIN, conn_acceptable, &conn);
+		ret = event_add(conn.listen_fd, EPOLLIN, conn_acceptable,
+				&conn);
 		if (ret)
 			goto err;
 		conn.listen_watched = true;

@@ -126,7 +126,7 @@ static void service_level(struct ioapic_state *s, unsigned int pin)
 void ioapic_set_irq(unsigned int n, int level)
 {
 	struct ioapic_state *s = ioapic;
-	unsigned int pin = n == 0 ? 2 : n;	/* ISA IRQ 0 is wired to pin 2 */
+	unsigned int pin = n == 0 ? 2 : n;	/* ISA IRQ 0 is on pin 2 */
 	uint32_t mask = 1u << pin;
 	bool was;
 

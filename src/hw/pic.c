@@ -103,7 +103,7 @@ static int chip_pending(const struct i8259 *c)
 		return -1;
 	if (c->special_mask)
 		in_service &= ~c->imr;
-	/* In SFNM the cascade in service does not block the slave's requests. */
+	/* In SFNM the cascade in service lets the slave's requests through. */
 	if (c->fully_nested && c->is_master)
 		in_service &= ~(1u << PIC_CASCADE_IRQ);
 	if (req < priority_of(c, in_service))
@@ -133,7 +133,8 @@ static void pic_update(struct pic_state *p)
 {
 	bool out;
 
-	chip_input(&p->chip[0], PIC_CASCADE_IRQ, chip_pending(&p->chip[1]) >= 0);
+	chip_input(&p->chip[0], PIC_CASCADE_IRQ,
+		   chip_pending(&p->chip[1]) >= 0);
 	out = chip_pending(&p->chip[0]) >= 0;
 	if (out == p->output)
 		return;
@@ -370,7 +371,7 @@ static void pic_power_on(struct pic_state *p)
 		*c = (struct i8259){
 			.lowest = 7,
 			.is_master = i == 0,
-			/* IRQ 0, 1, 2 (master) and 8, 13 (slave) are edge only */
+			/* IRQ 0, 1, 2 and 8, 13 are edge triggered only */
 			.elcr_mask = i == 0 ? 0xf8 : 0xde,
 		};
 	}

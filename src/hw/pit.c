@@ -193,14 +193,14 @@ static uint64_t next_transition(const struct pit_channel *c, uint64_t d)
 
 static uint16_t to_bcd(uint32_t v)
 {
-	return (v / 1000 % 10) << 12 | (v / 100 % 10) << 8 | (v / 10 % 10) << 4 |
-	       v % 10;
+	return (v / 1000 % 10) << 12 | (v / 100 % 10) << 8 |
+	       (v / 10 % 10) << 4 | v % 10;
 }
 
 static uint32_t from_bcd(uint16_t v)
 {
-	return (v >> 12 & 15) * 1000 + (v >> 8 & 15) * 100 + (v >> 4 & 15) * 10 +
-	       (v & 15);
+	return (v >> 12 & 15) * 1000 + (v >> 8 & 15) * 100 +
+	       (v >> 4 & 15) * 10 + (v & 15);
 }
 
 /* The counting element as the guest reads it. */
@@ -466,7 +466,8 @@ static void port61_io(void *opaque, uint64_t offset, uint8_t *data,
 		chan_set_gate(p, c2, data[0] & PORT61_GATE2);
 		return;
 	}
-	memset(data, 0xff, len);	/* past the one port, if the bus lets us */
+	/* Past the one port, should the bus hand us more. */
+	memset(data, 0xff, len);
 	/*
 	 * The refresh bit toggles on every read, so a guest's delay loop
 	 * waiting on it progresses even on a stopped virtual clock.
