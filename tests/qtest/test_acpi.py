@@ -64,6 +64,12 @@ def test_reset_rebuilds_the_machine_and_keeps_the_client(qtest):
     assert qt.proc.poll() is None
 
 
+def test_lines_queued_behind_a_reset_run_on_the_new_machine(qtest):
+    qt = qtest()
+    qt.send_raw("outb 0x21 0xa5\noutb 0xcf9 0x06\ninb 0x21\nendianness\n")
+    assert [qt.reply() for _ in range(4)] == ["OK", "OK", "OK 0x0000", "OK little"]
+
+
 def test_keyboard_controller_reset(qtest):
     qt = qtest(["-no-reboot"])
     qt.send_raw("outb 0x64 0xfe\n")
