@@ -74,7 +74,7 @@ deps:
 
 check: deps
 	@$(MAKE) --no-print-directory build
-	@$(PYTHON) -m pytest -q -p no:cacheprovider tests/unit tests/qtest tests/guest
+	@$(PYTHON) -m pytest -q -p no:cacheprovider tests/unit tests/qtest tests/guest tests/system
 
 check-unit: $(UNIT_BINS)
 	@$(PYTHON) -m pytest -q -p no:cacheprovider tests/unit

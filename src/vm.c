@@ -30,41 +30,42 @@ void vm_wake(struct vm *vm)
 		event_loop_kick();
 }
 
-/* The first request wins: a reset after a debug-exit must not undo it. */
-static void vm_request(struct vm *vm, int req, int status)
-{
-	int none = VM_REQ_NONE;
-
-	/*
-	 * Claim the request slot first: the status belongs to the winner, so a
-	 * reset racing a debug-exit cannot rewrite the guest's verdict.  The
-	 * main loop reads the status only after stopping every vCPU.
-	 */
-	if (!atomic_compare_exchange_strong(&vm->request, &none, VM_REQ_CLAIMED))
-		return;
-	atomic_store(&vm->exit_status, status);
-	atomic_store(&vm->request, req);
-	vm_wake(vm);
-}
-
+/*
+ * An exit beats a reset: a user's Ctrl-A x or signal that meets a pending
+ * guest reset must still end kvmrun.  Between exits the first one wins, so
+ * a reset or second exit racing a debug-exit cannot rewrite the guest's
+ * verdict.  The slot is claimed before the status is stored; the main loop
+ * waits out the two stores (VM_REQ_CLAIMED).
+ */
 void vm_request_exit(struct vm *vm, int status)
 {
-	vm_request(vm, VM_REQ_EXIT, status);
+	int cur = atomic_load(&vm->request);
+
+	do {
+		if (cur == VM_REQ_EXIT || cur == VM_REQ_CLAIMED)
+			return;
+	} while (!atomic_compare_exchange_weak(&vm->request, &cur, VM_REQ_CLAIMED));
+	atomic_store(&vm->exit_status, status);
+	atomic_store(&vm->request, VM_REQ_EXIT);
+	vm_wake(vm);
 }
 
 void vm_request_poweroff(struct vm *vm)
 {
-	vm_request(vm, VM_REQ_EXIT, 0);
+	vm_request_exit(vm, 0);
 }
 
 void vm_request_reset(struct vm *vm)
 {
+	int none = VM_REQ_NONE;
+
 	if (vm->cfg->no_reboot) {
 		log_debug("guest reset with -no-reboot: exiting");
-		vm_request(vm, VM_REQ_EXIT, 0);
+		vm_request_exit(vm, 0);
 		return;
 	}
-	vm_request(vm, VM_REQ_RESET, 0);
+	if (atomic_compare_exchange_strong(&vm->request, &none, VM_REQ_RESET))
+		vm_wake(vm);
 }
 
 void vm_set_irq(struct vm *vm, unsigned int gsi, int level)
@@ -177,6 +178,8 @@ int vm_run(struct vm *vm)
 		}
 	}
 	vm->accel->stop(vm);
+	/* A vCPU may have turned the reset into an exit before it stopped. */
+	req = atomic_load(&vm->request);
 	if (req == VM_REQ_RESET)
 		return VM_RUN_RESET;
 	return atomic_load(&vm->exit_status);

@@ -146,9 +146,6 @@ def test_ctrl_c_without_nographic_is_sigint(vm):
     check_restored(v)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "kvmrun drops Ctrl-A x when it arrives while a guest reset is pending: "
-    "vm_request() lets the first request win (reported to the lead)"))
 def test_ctrl_a_x_beats_pending_reset(vm):
     """The guest asks for a reset and the user types Ctrl-A x in the same
     event-loop round (kvmrun held with SIGSTOP while both arrive): quit."""
