@@ -11,10 +11,14 @@
 #include <stdatomic.h>
 
 #include "device.h"
+#include "hw/fw_cfg.h"
+#include "hw/pci.h"
 #include "memory.h"
 #include "unit.h"
 #include "bus_io.h"
+#include "accel/accel.h"
 #include "vm.h"
+#include "x86/acpi.h"
 
 extern const struct device_ops i8042_device;
 extern const struct device_ops debug_exit_device;
@@ -362,12 +366,129 @@ static void test_pc_testdev(void)
 	cfg.pc_testdev = false;
 }
 
+/* ---- every range, every offset, every width ---- */
+
+extern const struct device_ops rtc_device;
+extern const struct device_ops pci_testdev_device;
+
+static int nmsi;
+
+static int count_msi(struct vm *v, uint64_t addr, uint32_t data)
+{
+	nmsi++;
+	return 0;
+}
+
+static const struct accel_ops sweep_accel = { .send_msi = count_msi };
+
+static uint64_t rng = 0x9e3779b97f4a7c15ULL;
+
+static uint64_t next_random(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+/* Whatever reaches a device (or not): read, then write v. */
+static void read_then_write(struct bus *bus, uint64_t addr, uint32_t len,
+			    uint64_t v)
+{
+	uint8_t d[8];
+
+	bus_access(bus, addr, d, len, false);
+	io_data_set(d, len, v);
+	bus_access(bus, addr, d, len, true);
+}
+
+/*
+ * Each access reads, then writes one of a few patterns.  Writes move BARs
+ * and change device state, so the ranges are snapshotted first and hit by
+ * address: a range that moved away just reads as unclaimed.
+ */
+static void sweep_bus(struct bus *bus, uint64_t max_offsets)
+{
+	static const uint64_t patterns[] = { 0, ~0ULL, 0x5a5a5a5a5a5a5a5aULL };
+	struct bus_range snap[64];
+	unsigned int n = bus->nr < 64 ? bus->nr : 64;
+
+	memcpy(snap, bus->ranges, n * sizeof(*snap));
+	for (unsigned int r = 0; r < n; r++) {
+		uint64_t span = snap[r].len < max_offsets ? snap[r].len
+							   : max_offsets;
+
+		for (uint64_t i = 0; i < span; i++) {
+			/* The first offsets, then the last ones. */
+			uint64_t off = i < span / 2 ? i : snap[r].len - (span - i);
+
+			for (uint32_t len = 1; len <= 8; len++) {
+				uint64_t v = (off + len) % 4 == 3 ?
+					next_random() : patterns[(off + len) % 3];
+
+				read_then_write(bus, snap[r].base + off, len, v);
+			}
+		}
+	}
+}
+
+/* Config space of a slot, every register at widths 1, 2 and 4. */
+static void sweep_config(unsigned int slot)
+{
+	for (unsigned int reg = 0; reg < 256; reg++) {
+		for (uint32_t len = 1; len <= 4; len *= 2) {
+			out(0xcf8, 4, 0x80000000u | slot << 11 | (reg & 0xfc));
+			read_then_write(&pio_bus, 0xcfc + (reg & 3), len,
+					next_random());
+		}
+	}
+	/* Decoding back on, so the BARs wherever they are get swept too. */
+	out(0xcf8, 4, 0x80000000u | slot << 11 | PCI_COMMAND);
+	out(0xcfc, 2, PCI_COMMAND_IO | PCI_COMMAND_MEMORY);
+}
+
+static void test_sweep(void)
+{
+	const struct device_ops *devs[] = {
+		&fw_cfg_device, &acpi_pm_device, &rtc_device, &i8042_device,
+		&debug_exit_device, &pc_testdev_device, &reset_control_device,
+		&pci_testdev_device,
+	};
+	const unsigned int ndevs = sizeof(devs) / sizeof(*devs);
+
+	cfg.debug_exit = cfg.pc_testdev = cfg.pci_testdev = true;
+	cfg.debug_exit_iobase = 0x501;
+	cfg.debug_exit_iosize = 2;
+	vm.irq_intercept = intercept;
+	vm.accel = &sweep_accel;
+	CHECK_EQ(pci_host_init(&vm), 0);
+	for (unsigned int i = 0; i < ndevs; i++)
+		CHECK_EQ(devs[i]->realize(&vm), 0);
+	for (int round = 0; round < 4; round++) {
+		sweep_config(0);
+		sweep_config(1);
+		sweep_bus(&pio_bus, 64);
+		sweep_bus(&mmio_bus, 64);
+		take_request();
+	}
+	for (unsigned int i = ndevs; i-- > 0;)
+		devs[i]->teardown(&vm);
+	pci_host_fini();
+	/* Wherever the guest moved things, nothing is left behind. */
+	CHECK_EQ(pio_bus.nr, 0);
+	CHECK_EQ(mmio_bus.nr, 0);
+	vm.accel = NULL;
+	vm.irq_intercept = NULL;
+	cfg.debug_exit = cfg.pc_testdev = cfg.pci_testdev = false;
+}
+
 int main(void)
 {
 	CHECK_EQ(guest_mem_init(&mem, cfg.ram_size), 0);
 	test_i8042();
 	test_debug_exit();
 	test_pc_testdev();
+	test_sweep();
 	guest_mem_free(&mem);
 	bus_clear(&pio_bus);
 	bus_clear(&mmio_bus);
