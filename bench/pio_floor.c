@@ -13,12 +13,13 @@
  * instruction by instruction; and a guest that enters ring 3 itself (iretq)
  * loses IOPL 3 there, so test guests fall back to ring 0.
  *
- * With "irqchip" the VM also gets KVM's in-kernel PIC/IOAPIC/LAPIC and PIT,
- * as kvmrun creates them, to tell their cost from the VMM's own.  With
+ * With "irqchip" the VM also gets KVM's in-kernel PIC/IOAPIC/LAPIC, with
+ * "pit" that and the in-kernel PIT too, as kvmrun creates them, to tell
+ * their cost from the VMM's own.  With
  * "ioeventfd" the loop's port is bound to an eventfd in KVM, so its writes
  * end in the kernel: the loop without the trip to user space.
  *
- * usage: pio_floor N [ring3|ring0] [irqchip] [ioeventfd]   (default ring3)
+ * usage: pio_floor N [ring3|ring0] [irqchip|pit] [ioeventfd]   (default ring3)
  * prints "mode=M exits=E writes=N seconds=S ns_per_write=X" (the loop alone,
  * timed inside this process) and exits 0 when all N writes were seen.
  */
@@ -121,6 +122,7 @@ struct options {
 	uint32_t n;
 	int cpl;
 	bool irqchip;
+	bool pit;
 	bool ioeventfd;
 };
 
@@ -143,6 +145,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->cpl = 3;
 		else if (!strcmp(argv[i], "irqchip"))
 			o->irqchip = true;
+		else if (!strcmp(argv[i], "pit"))
+			o->irqchip = o->pit = true;
 		else if (!strcmp(argv[i], "ioeventfd"))
 			o->ioeventfd = true;
 		else
@@ -151,13 +155,13 @@ static int parse_args(int argc, char **argv, struct options *o)
 	return 0;
 }
 
-static void create_irqchip(int vm)
+static void create_irqchip(int vm, bool with_pit)
 {
 	struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
 
 	if (ioctl(vm, KVM_CREATE_IRQCHIP, 0) < 0)
 		die("KVM_CREATE_IRQCHIP");
-	if (ioctl(vm, KVM_CREATE_PIT2, &pit) < 0)
+	if (with_pit && ioctl(vm, KVM_CREATE_PIT2, &pit) < 0)
 		die("KVM_CREATE_PIT2");
 }
 
@@ -223,7 +227,7 @@ int main(int argc, char **argv)
 	double t0, t1;
 
 	if (parse_args(argc, argv, &o)) {
-		fprintf(stderr, "usage: pio_floor N [ring3|ring0] [irqchip] [ioeventfd]\n");
+		fprintf(stderr, "usage: pio_floor N [ring3|ring0] [irqchip|pit] [ioeventfd]\n");
 		return 2;
 	}
 	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
@@ -233,7 +237,7 @@ int main(int argc, char **argv)
 	if (vm < 0)
 		die("KVM_CREATE_VM");
 	if (o.irqchip)
-		create_irqchip(vm);
+		create_irqchip(vm, o.pit);
 	if (o.ioeventfd)
 		efd = bind_ioeventfd(vm);
 	ram = map_ram(vm);
@@ -257,8 +261,9 @@ int main(int argc, char **argv)
 		die("read eventfd");
 	if (o.ioeventfd && !o.n)
 		writes = 0;
-	printf("mode=ring%d%s%s exits=%llu writes=%llu seconds=%.6f ns_per_write=%.1f\n",
-	       o.cpl, o.irqchip ? ",irqchip" : "", o.ioeventfd ? ",ioeventfd" : "",
+	printf("mode=ring%d%s%s%s exits=%llu writes=%llu seconds=%.6f ns_per_write=%.1f\n",
+	       o.cpl, o.irqchip ? ",irqchip" : "", o.pit ? ",pit" : "",
+	       o.ioeventfd ? ",ioeventfd" : "",
 	       (unsigned long long)exits, (unsigned long long)writes, t1 - t0,
 	       writes ? (t1 - t0) * 1e9 / writes : 0.0);
 	if (writes != o.n || (o.ioeventfd && exits)) {

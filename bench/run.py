@@ -252,6 +252,7 @@ BOOT_FLOORS = {
     # port exit to end; no guest image, no devices.
     "floor": ([FLOOR, "0", "ring0"], 0),
     "floor_irq": ([FLOOR, "0", "ring0", "irqchip"], 0),
+    "floor_pit": ([FLOOR, "0", "ring0", "pit"], 0),
 }
 
 
@@ -291,7 +292,7 @@ def bench_boot(runs, vmms):
 FLOORS = {
     "floor0": ["ring0"],
     "floor3": ["ring3"],
-    "floor0irq": ["ring0", "irqchip"],
+    "floor0irq": ["ring0", "pit"],
     # The port bound to an ioeventfd: the loop without the trip to user space.
     "floor0ev": ["ring0", "ioeventfd"],
     "floor3ev": ["ring3", "ioeventfd"],
@@ -411,6 +412,7 @@ def memory_sample(vmm):
         "outside": sum(m.get("Rss", 0) for m in rest),
         "outside_private": sum(m.get("Private_Clean", 0) + m.get("Private_Dirty", 0)
                                for m in rest),
+        "outside_pss": sum(m.get("Pss", 0) for m in rest),
         "ram": ram[0].get("Rss", 0),
         "hwm": hwm,
         "threads": threads,
@@ -427,7 +429,8 @@ def bench_memory(runs, vmms):
     res = {}
     for vmm, s in samples.items():
         res[vmm] = {k: median([x[k] for x in s])
-                    for k in ("outside", "outside_private", "ram", "hwm", "threads")}
+                    for k in ("outside", "outside_private", "outside_pss", "ram", "hwm",
+                              "threads")}
         res[vmm]["by"] = s[len(s) // 2]["by"]
     return res
 
@@ -547,7 +550,8 @@ def snapshot():
         copies.append(str(dest))
     KVMRUN, HELLO, PIO_LOOP, FLOOR = copies
     BOOT_FLOORS["floor"][0][0] = FLOOR
-    BOOT_FLOORS["floor_irq"][0][0] = FLOOR
+    for cmd, _ in BOOT_FLOORS.values():
+        cmd[0] = FLOOR
 
 
 def preflight():
@@ -642,8 +646,9 @@ def boot_notes(boot):
                      + ", ".join(parts) + ".")
     notes.append("(a) KVM's own share: a bare program (bench/pio_floor.c, N = 0: create "
                  "the VM, a 4 MiB slot, one vCPU, one exit, exit) takes "
-                 f"{ms(boot.get('floor'))}; with the in-kernel irqchip and PIT that "
-                 f"kvmrun and QEMU both create, {ms(boot.get('floor_irq'))}.")
+                 f"{ms(boot.get('floor'))}; with KVM's in-kernel irqchip "
+                 f"{ms(boot.get('floor_irq'))}; with the irqchip and the in-kernel PIT, as "
+                 f"kvmrun and QEMU both create them, {ms(boot.get('floor_pit'))}.")
     return notes
 
 
@@ -718,7 +723,8 @@ def mem_notes(mem):
         top = sorted(((v, n) for n, v in m["by"].items() if v >= 64), reverse=True)
         notes.append(f"(c) {name} while `pio_loop` runs: {mib(m['outside'])} outside guest "
                      f"RAM, {mib(m['outside_private'])} of it private (the rest shared "
-                     f"file pages: libraries, the binary); guest RAM {mib(m['ram'])}; "
+                     f"file pages: libraries, the binary), PSS {mib(m['outside_pss'])}; "
+                     f"guest RAM {mib(m['ram'])}; "
                      f"VmHWM {mib(m['hwm'])}; {m['threads']:.0f} threads. Largest: "
                      + ", ".join(f"{n} {v / 1024:.2f} MiB" for v, n in top[:5]) + ".")
     notes.append("(c) Peak RSS is ru_maxrss of the VMM forked by bench/spawn.c, whose own "
