@@ -72,6 +72,7 @@ MEM_SETTLE = 0.3        # seconds between the guest's first line and the smaps s
 LONG_LOOP = 10 ** 9     # exits: "runs until killed" for the memory sample
 
 VMMS = ("kvmrun", "qemu")
+SPLIT = ("kvmrun-split", "qemu-split")    # -accel kvm,kernel-irqchip=split
 KVM_GET_API_VERSION = 0xae00
 
 
@@ -82,9 +83,13 @@ class BenchError(Exception):
 def vmm_cmd(vmm, kernel, append=None):
     if vmm == "kvmrun":
         cmd = [KVMRUN, "-accel", "kvm", "-cpu", "host"]
+    elif vmm == "kvmrun-split":
+        # The PIC, IOAPIC and PIT in user space, only the LAPIC in KVM.
+        cmd = [KVMRUN, "-accel", "kvm,kernel-irqchip=split", "-cpu", "host"]
     else:
         # MSR 0x10a (arch-capabilities) is refused by this host's KVM.
-        cmd = [QEMU, "-M", "microvm", "-accel", "kvm", "-cpu", "host,-arch-capabilities",
+        accel = "kvm,kernel-irqchip=split" if vmm == "qemu-split" else "kvm"
+        cmd = [QEMU, "-M", "microvm", "-accel", accel, "-cpu", "host,-arch-capabilities",
                "-display", "none"]
     cmd += COMMON + ["-kernel", str(kernel)]
     return cmd + (["-append", append] if append is not None else [])
@@ -260,7 +265,8 @@ def bench_boot(runs, vmms):
     """exec -> first instruction -> exit: exit-at-once and hello guests, plus
     the bare KVM program, for the share of KVM's own set-up and teardown."""
     res = {}
-    items = ([(v, g) for g in ("exit", "hello") for v in vmms]
+    split = SPLIT if "qemu" in vmms else SPLIT[:1]
+    items = ([(v, g) for g in ("exit", "hello") for v in vmms + split]
              + [(f, "floor") for f in BOOT_FLOORS] + [(None, "spawn")])
     for i, order in rounds(runs, items):
         log(f"(a) boot round {i + 1}/{runs}")
@@ -621,11 +627,21 @@ def boot_rows(boot, q):
         return target(quotient(boot.get(("kvmrun", key)), boot.get(("qemu", key))), 0.3,
                       "≤ 0.3×")
 
+    def split(key):
+        k, r = boot.get(("kvmrun-split", key)), boot.get(("qemu-split", key))
+        return ms(k), f"{q} (split too) {ms(r)}", ratio(k, r)
+
     return [
         ("(a) exec → guest's first instruction, exit-at-once PVH guest", *pair("first"), ""),
         ("(a) exec → exit, exit-at-once PVH guest", *pair("exit"), goal("exit")),
         ("(a) exec → exit, `hello` test guest (PVH)", *pair("hello"), goal("hello")),
         ("(a) CPU time (user + sys), exec → exit, `hello`", *pair("hello_cpu"), ""),
+        ("(a) kvmrun `-accel kvm,kernel-irqchip=split`: exec → first instruction, "
+         "exit-at-once guest", *split("first"), ""),
+        ("(a) kvmrun `-accel kvm,kernel-irqchip=split`: exec → exit, exit-at-once guest",
+         *split("exit"), ""),
+        ("(a) kvmrun `-accel kvm,kernel-irqchip=split`: exec → exit, `hello`",
+         *split("hello"), ""),
     ]
 
 
@@ -637,7 +653,7 @@ def boot_notes(boot):
              "QEMU runs its qboot firmware first). Fastest runs, exit-at-once guest / "
              "`hello`: " + ", ".join(
                  f"{v} {ms(low.get((v, 'exit')))} / {ms(low.get((v, 'hello')))}"
-                 for v in VMMS if (v, "exit") in low) + "."]
+                 for v in VMMS + SPLIT if (v, "exit") in low) + "."]
     parts = [f"{v} {ms(boot[(v, 'hello_cpu')] - boot[(v, 'exit_cpu')])}"
              for v in VMMS if boot.get((v, "hello_cpu")) and boot.get((v, "exit_cpu"))]
     if parts:
