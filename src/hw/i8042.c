@@ -218,17 +218,22 @@ static void aux_defaults(struct i8042 *k)
 	k->aux_remote = false;
 }
 
+static void aux_param(struct i8042 *k, uint8_t cmd, uint8_t val)
+{
+	if (cmd == 0xF3)
+		k->aux_rate = val;
+	else
+		k->aux_res = val & 3;
+	push(&k->aux, PS2_ACK);
+}
+
 static void aux_write(struct i8042 *k, uint8_t val)
 {
 	uint8_t cmd = k->aux_pending;
 
 	if (cmd) {
 		k->aux_pending = 0;
-		if (cmd == 0xF3)
-			k->aux_rate = val;
-		else
-			k->aux_res = val & 3;
-		push(&k->aux, PS2_ACK);
+		aux_param(k, cmd, val);
 		return;
 	}
 	switch (val) {

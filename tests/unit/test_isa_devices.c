@@ -139,6 +139,30 @@ static void test_i8042_command_byte(void)
 	CHECK_EQ(in(KBC_CMD, 2) & 0xff00, 0xff00);
 }
 
+static void aux_cmd(uint8_t v)
+{
+	kbc_cmd(0xd4);
+	out(KBC_DATA, 1, v);
+}
+
+/* The mouse's settings: rate and resolution come back in its status. */
+static void test_i8042_mouse(void)
+{
+	aux_cmd(0xf3);			/* sample rate ... */
+	aux_cmd(40);			/* ... 40/s */
+	aux_cmd(0xe8);			/* resolution ... */
+	aux_cmd(0xff);			/* ... only two bits count */
+	aux_cmd(0xf4);			/* enable reporting */
+	aux_cmd(0xe9);			/* status request */
+	/* Every byte sent is acknowledged, parameters too. */
+	for (int i = 0; i < 6; i++)
+		CHECK_EQ(kbc_read(), 0xfa);
+	CHECK_EQ(kbc_read(), 0x20);	/* enabled, stream mode, 1:1 */
+	CHECK_EQ(kbc_read(), 3);
+	CHECK_EQ(kbc_read(), 40);
+	CHECK_EQ(kbc_read(), -1);
+}
+
 static void test_i8042_reset(void)
 {
 	CHECK_EQ(take_request(), VM_REQ_NONE);
@@ -187,6 +211,7 @@ static void test_i8042(void)
 	CHECK_EQ(i8042_device.realize(&vm), 0);
 	test_i8042_selftest();
 	test_i8042_command_byte();
+	test_i8042_mouse();
 	test_i8042_reset();
 	i8042_device.teardown(&vm);
 	CHECK(bus_find(&pio_bus, KBC_DATA) == NULL);
