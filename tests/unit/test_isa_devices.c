@@ -1,28 +1,32 @@
 // SPDX-License-Identifier: MIT
 /*
  * The small ISA devices through the real port and MMIO buses, on a
- * hand-made VM: the i8042 (self-test, command byte, the two reset paths,
- * -no-reboot), isa-debug-exit (widths, values, iobase/iosize) and
+ * hand-made VM: the i8042 (self-test, command byte, mouse, the two reset
+ * paths, -no-reboot), isa-debug-exit (widths, values, iobase/iosize) and
  * pc-testdev (each of its ranges, including the page flush racing a host
- * thread that writes the same page).
+ * thread that writes the same page).  Then every platform device's range
+ * at every offset and width, as a hostile guest would try them.
  */
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 
+#include "accel/accel.h"
 #include "device.h"
 #include "hw/fw_cfg.h"
+#include "hw/i8042.h"
 #include "hw/pci.h"
 #include "memory.h"
 #include "unit.h"
 #include "bus_io.h"
-#include "accel/accel.h"
 #include "vm.h"
 #include "x86/acpi.h"
 
 extern const struct device_ops i8042_device;
 extern const struct device_ops debug_exit_device;
 extern const struct device_ops pc_testdev_device;
+extern const struct device_ops rtc_device;
+extern const struct device_ops pci_testdev_device;
 
 static struct guest_mem mem;
 static struct vm_config cfg = { .ram_size = 16 << 20, .ncpus = 1 };
@@ -46,8 +50,8 @@ static int take_request(void)
 
 /* ---- i8042 ---- */
 
-#define KBC_DATA 0x60
-#define KBC_CMD 0x64
+#define KBC_DATA I8042_DATA_PORT
+#define KBC_CMD I8042_CMD_PORT
 #define KBC_OBF 0x01
 #define KBC_SYS 0x04
 #define KBC_A2 0x08
@@ -392,9 +396,6 @@ static void test_pc_testdev(void)
 }
 
 /* ---- every range, every offset, every width ---- */
-
-extern const struct device_ops rtc_device;
-extern const struct device_ops pci_testdev_device;
 
 static int nmsi;
 
