@@ -308,9 +308,11 @@ static enum insn_result run_batch(struct x86_cpu_state *cpu,
 	enum insn_result r;
 
 	r = x86_insn_step(cpu, env, exc, &insn);
-	if (r != INSN_DONE)
+	if (r == INSN_UNSUPPORTED)
 		return r;
 	note_first(&insn, rip);
+	if (r != INSN_DONE)
+		return r;
 	for (unsigned int n = 1; n < BATCH_MAX; n++) {
 		if (cpu->rflags & X86_RFLAGS_TF)
 			break;
