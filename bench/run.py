@@ -112,6 +112,7 @@ class Run:
         self.eof = False
         self.timed_out = False
         self.done = False
+        self.start = None
         self.err = tempfile.TemporaryFile()
         self.report_r, report_w = os.pipe()
         try:
@@ -460,14 +461,15 @@ def bench_memory(runs, vmms):
 
 # ---------------------------------------------------------------- (d) ----
 
-def linux_times():
+def linux_times(path=None):
     """{(vmm, kind): line} from tests/linux's record, kind "session" (vmlinux
     through PVH to the init marker) or "bzimage" (to the banner): the latest
     line, except that one which got there beats a later one which did not."""
-    if not TIMES.exists():
+    path = pathlib.Path(path or TIMES)
+    if not path.exists():
         return None
     best = {}
-    for line in TIMES.read_text(errors="replace").splitlines():
+    for line in path.read_text(errors="replace").splitlines():
         m = re.match(r"\S+ \S+ ([\w-]+): (vmlinux \(PVH\) session|bzImage)", line)
         if not m:
             continue
