@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The raw KVM floor for a port-I/O exit: the least a VMM can do per exit.
- * A bare VM (one memory slot, one vCPU, no irqchip) whose only vCPU runs a
+ * A bare VM (one memory slot, one vCPU, no devices) whose only vCPU runs a
  * loop of N `out` instructions in 64-bit mode; this program does nothing per
  * exit but look at the port.  bench/run.py times it the same way as
  * kvmrun's pio_loop guest, (T(N) - T(0)) / N over whole processes, and
@@ -15,9 +15,9 @@
  *
  * With "irqchip" the VM also gets KVM's in-kernel PIC/IOAPIC/LAPIC, with
  * "pit" that and the in-kernel PIT too, as kvmrun creates them, to tell
- * their cost from the VMM's own.  With
- * "ioeventfd" the loop's port is bound to an eventfd in KVM, so its writes
- * end in the kernel: the loop without the trip to user space.
+ * their cost from the VMM's own.  With "ioeventfd" the loop's port is bound
+ * to an eventfd in KVM, so its writes end in the kernel: the loop without
+ * the trip to user space.
  *
  * usage: pio_floor N [ring3|ring0] [irqchip|pit] [ioeventfd]   (default ring3)
  * prints "mode=M exits=E writes=N seconds=S ns_per_write=X" (the loop alone,
