@@ -562,17 +562,27 @@ def build_spawn():
 
 def snapshot():
     """Copies what is measured into build/bench/snapshot/: other work in the
-    same tree may rebuild build/kvmrun or the guests while this runs."""
+    same tree may rebuild build/kvmrun or the guests while this runs.  A copy
+    taken while the linker was writing does not run: then it tries again."""
     global KVMRUN, HELLO, PIO_LOOP, FLOOR
     snap = OUT / "snapshot"
     snap.mkdir(parents=True, exist_ok=True)
-    copies = []
-    for path in (KVMRUN, HELLO, PIO_LOOP, FLOOR):
-        dest = snap / pathlib.Path(path).name
-        tmp = dest.with_name(dest.name + ".tmp")
-        shutil.copy2(path, tmp)
-        os.replace(tmp, dest)
-        copies.append(str(dest))
+    for attempt in range(3):
+        copies = []
+        for path in (KVMRUN, HELLO, PIO_LOOP, FLOOR):
+            dest = snap / pathlib.Path(path).name
+            tmp = dest.with_name(dest.name + ".tmp")
+            shutil.copy2(path, tmp)
+            os.replace(tmp, dest)
+            copies.append(str(dest))
+        r = subprocess.run([copies[0], "--version"], stdin=subprocess.DEVNULL,
+                           capture_output=True, timeout=20)
+        if r.returncode == 0:
+            break
+        time.sleep(5)
+    else:
+        raise BenchError(f"{KVMRUN} --version fails (exit status {r.returncode}): "
+                         f"{r.stderr.decode(errors='replace').strip()}")
     KVMRUN, HELLO, PIO_LOOP, FLOOR = copies
     BOOT_FLOORS["floor"][0][0] = FLOOR
     for cmd, _ in BOOT_FLOORS.values():
