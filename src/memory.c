@@ -213,7 +213,8 @@ bool bus_access(struct bus *bus, uint64_t addr, uint8_t *data, uint32_t len,
 		return false;
 	bus_lock();
 	r = bus_find(bus, addr);
-	if (r && addr - r->base <= r->len - len) {
+	/* len may exceed a short range: never hand a device bytes past it. */
+	if (r && len <= r->len && addr - r->base <= r->len - len) {
 		r->fn(r->opaque, addr - r->base, data, len, is_write);
 		claimed = true;
 	}

@@ -102,6 +102,13 @@ static void test_bus(void)
 	CHECK_EQ(calls, 0);
 	CHECK(bus_access(&b, 0x10c, data, 4, true));
 	CHECK(bus_access(&b, 0x100, data, 9, false) == false);
+	/* A 4-byte access to a 2-byte range must not reach its handler. */
+	CHECK_EQ(bus_register(&b, 0x4d0, 2, handler, NULL, "short"), 0);
+	calls = 0;
+	CHECK(bus_access(&b, 0x4d0, data, 4, false) == false);
+	CHECK_EQ(calls, 0);
+	CHECK(bus_access(&b, 0x4d0, data, 2, false));
+	CHECK_EQ(calls, 1);
 
 	CHECK_EQ(bus_unregister(&b, 0x200), 0);
 	CHECK_EQ(bus_unregister(&b, 0x200), -ENOENT);
