@@ -18,6 +18,7 @@
 #include "accel/accel.h"
 #include "accel/kvm_internal.h"
 #include "accel/kvm_vcpu.h"
+#include "hw/ioapic.h"
 #include "util/log.h"
 #include "vm.h"
 
@@ -322,6 +323,41 @@ static int kvm_send_msi(struct vm *vm, uint64_t addr, uint32_t data)
 	return 0;
 }
 
+/*
+ * Split irqchip: the IOAPIC is ours, the LAPICs KVM's.  KVM tells us of an
+ * EOI (KVM_EXIT_IOAPIC_EOI) only for vectors that a level-triggered MSI
+ * route on an IOAPIC pin names, so the redirection table is mirrored into
+ * KVM's routing after every change; without it a level-triggered pin (SCI,
+ * PCI INTx) would fire once and stay blocked on remote IRR.  Runs with the
+ * bus lock held.
+ */
+static void mirror_ioapic_routes(void *opaque, unsigned int changed_pin)
+{
+	struct kvm_state *kvm = opaque;
+	struct {
+		struct kvm_irq_routing hdr;
+		struct kvm_irq_routing_entry e[IOAPIC_PINS];
+	} r = { 0 };
+
+	for (unsigned int pin = 0; pin < IOAPIC_PINS; pin++) {
+		uint64_t addr;
+		uint32_t data;
+
+		if (!ioapic_pin_route(pin, &addr, &data))
+			continue;
+		r.e[r.hdr.nr] = (struct kvm_irq_routing_entry){
+			.gsi = pin,
+			.type = KVM_IRQ_ROUTING_MSI,
+			.u.msi = { .address_lo = (uint32_t)addr,
+				   .address_hi = (uint32_t)(addr >> 32),
+				   .data = data },
+		};
+		r.hdr.nr++;
+	}
+	if (ioctl(kvm->vm_fd, KVM_SET_GSI_ROUTING, &r) < 0)
+		log_guest_error_once("KVM_SET_GSI_ROUTING: %s", strerror(errno));
+}
+
 static int kvm_start(struct vm *vm)
 {
 	struct kvm_state *kvm = kvm_of(vm);
@@ -333,6 +369,12 @@ static int kvm_start(struct vm *vm)
 			 "kernel-mode code (about 1M instructions/s): kernel "
 			 "boots take minutes here, user mode runs at full speed");
 	}
+	if (kvm->split_irqchip) {
+		bus_lock();
+		ioapic_set_route_notifier(mirror_ioapic_routes, kvm);
+		mirror_ioapic_routes(kvm, 0);
+		bus_unlock();
+	}
 	return kvm_vcpus_start(vm, kvm);
 }
 
@@ -340,8 +382,14 @@ static void kvm_stop(struct vm *vm)
 {
 	struct kvm_state *kvm = kvm_of(vm);
 
-	if (kvm)
-		kvm_vcpus_stop(kvm);
+	if (!kvm)
+		return;
+	kvm_vcpus_stop(kvm);
+	if (kvm->split_irqchip) {
+		bus_lock();
+		ioapic_set_route_notifier(NULL, NULL);
+		bus_unlock();
+	}
 }
 
 const struct accel_ops kvm_accel_ops = {

@@ -19,6 +19,7 @@
 #include "accel/kvm_cpuid.h"
 #include "accel/kvm_internal.h"
 #include "accel/kvm_regs.h"
+#include "hw/ioapic.h"
 #include "memory.h"
 #include "util/log.h"
 #include "vm.h"
@@ -234,6 +235,12 @@ static bool handle_exit(struct kvm_vcpu *v)
 	case KVM_EXIT_HLT:
 	case KVM_EXIT_IRQ_WINDOW_OPEN:
 	case KVM_EXIT_INTR:
+		return true;
+	case KVM_EXIT_IOAPIC_EOI:
+		/* Split irqchip: a level-triggered vector was EOIed. */
+		bus_lock();
+		ioapic_eoi_broadcast(run->eoi.vector);
+		bus_unlock();
 		return true;
 	case KVM_EXIT_SHUTDOWN:
 		handle_shutdown(v);
