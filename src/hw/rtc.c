@@ -42,9 +42,16 @@ static int64_t floor_mod(int64_t a, int64_t b)
 	return a - floor_div(a, b) * b;
 }
 
+/*
+ * The RTC's rel time now.  The VM clock may stand at its very end (a qtest
+ * client can set it to INT64_MAX): the sum saturates there and time stops,
+ * rather than overflow.
+ */
 static int64_t rel_ns(const struct rtc *r)
 {
-	return (int64_t)vm_clock_ns() + r->offset_ns;
+	__int128 rel = (__int128)vm_clock_ns() + r->offset_ns;
+
+	return rel > INT64_MAX ? INT64_MAX : (int64_t)rel;
 }
 
 int64_t rtc_seconds(const struct rtc *r)
@@ -166,15 +173,15 @@ static int64_t ns_to_ticks(int64_t ns)
 	return (int64_t)q;
 }
 
-/* The first rel ns at or after tick. */
-static int64_t ticks_to_ns(int64_t tick)
+/* The first rel ns at or after tick (past INT64_MAX near the clock's end). */
+static __int128 ticks_to_ns(int64_t tick)
 {
 	__int128 t = (__int128)tick * NS_PER_SEC;
 	__int128 q = t / RTC_HZ;
 
 	if (t % RTC_HZ && t > 0)
 		q++;
-	return (int64_t)q;
+	return q;
 }
 
 static bool alarm_field(uint8_t alarm, uint8_t now)
@@ -240,30 +247,45 @@ static void catch_up(struct rtc *r)
 	update_irq(r);
 }
 
-/* Arm the timer for the next interrupt the guest is waiting for, if any. */
-static void rearm(struct rtc *r)
+/* The rel time of the next interrupt the guest waits for; false if none. */
+static bool next_event(const struct rtc *r, __int128 *when)
 {
 	uint8_t b = r->cmos[RTC_REG_B], c = r->cmos[RTC_REG_C];
-	int64_t now = rel_ns(r), next = INT64_MAX, p = period_ticks(r);
+	int64_t now = rel_ns(r), p = period_ticks(r);
+	bool found = false;
 
 	if ((b & RTC_B_PIE) && !(c & RTC_C_PF) && p && chain_running(r)) {
-		int64_t tick = (floor_div(ns_to_ticks(now), p) + 1) * p;
-
-		next = ticks_to_ns(tick);
+		*when = ticks_to_ns((floor_div(ns_to_ticks(now), p) + 1) * p);
+		found = true;
 	}
 	if (updating(r) && (((b & RTC_B_UIE) && !(c & RTC_C_UF)) ||
 			    ((b & RTC_B_AIE) && !(c & RTC_C_AF)))) {
-		int64_t sec = (floor_div(now, NS_PER_SEC) + 1) * NS_PER_SEC;
+		__int128 sec = ((__int128)floor_div(now, NS_PER_SEC) + 1) *
+			       NS_PER_SEC;
 
-		if (sec < next)
-			next = sec;
+		if (!found || sec < *when)
+			*when = sec;
+		found = true;
 	}
-	if (next == INT64_MAX) {
+	return found;
+}
+
+/*
+ * Arm the timer for that interrupt.  Near the end of the VM clock it may
+ * lie beyond it, or beyond where rel_ns() saturates: then nothing is armed
+ * (a timer due at once that never raises a flag would re-arm forever).
+ */
+static void rearm(struct rtc *r)
+{
+	__int128 when = 0;
+
+	if (!next_event(r, &when) || when > INT64_MAX ||
+	    when - r->offset_ns > INT64_MAX) {
 		timer_del(&r->timer);
 		return;
 	}
-	next -= r->offset_ns;
-	timer_mod(&r->timer, next < 0 ? 0 : (uint64_t)next);
+	when -= r->offset_ns;
+	timer_mod(&r->timer, when < 0 ? 0 : (uint64_t)when);
 }
 
 static void rtc_timer_cb(void *opaque)

@@ -399,6 +399,47 @@ static void test_memory_sizes(void)
 	rtc_fini(&r);
 }
 
+/*
+ * A qtest client may set the virtual clock to its very end (INT64_MAX ns):
+ * the RTC must not overflow on the way there or at it, nor keep a timer
+ * armed for an interrupt that can never come.  Each run starts a fresh
+ * virtual clock, so this goes last.
+ */
+static void end_of_clock(int64_t start)
+{
+	struct rtc r;
+
+	vm_clock_use_virtual();
+	vm_clock_warp(start);
+	setup(&r);
+	wr(&r, RTC_REG_B, RTC_B_24H | RTC_B_PIE | RTC_B_UIE | RTC_B_AIE);
+	vm_clock_warp(INT64_MAX);
+	CHECK_EQ(vm_clock_ns(), INT64_MAX);
+	CHECK_EQ(rd(&r, RTC_REG_C) & (RTC_C_IRQF | RTC_C_PF | RTC_C_UF),
+		 RTC_C_IRQF | RTC_C_PF | RTC_C_UF);
+	CHECK_EQ(irq, 0);
+	/* The next interrupts would come after the end: nothing is armed. */
+	CHECK_EQ(timers_next_deadline(), UINT64_MAX);
+	timers_run_due();
+	/* About 292 years on: a valid time, in 2316. */
+	CHECK_EQ(rd(&r, RTC_CENTURY), 0x23);
+	CHECK_EQ(rd(&r, RTC_YEAR), 0x16);
+	wr(&r, RTC_SECONDS, 0x30);
+	CHECK_EQ(rd(&r, RTC_SECONDS), 0x30);
+	wr(&r, RTC_REG_A, 0x26);
+	CHECK_EQ(rd(&r, RTC_REG_C), 0);
+	CHECK_EQ(timers_next_deadline(), UINT64_MAX);
+	rtc_fini(&r);
+}
+
+static void test_end_of_clock(void)
+{
+	/* The RTC's phase makes its offset from the clock positive... */
+	end_of_clock(0);
+	/* ... or negative. */
+	end_of_clock(100 * NS);
+}
+
 int main(void)
 {
 	vm_clock_use_virtual();
@@ -413,5 +454,6 @@ int main(void)
 	test_divider_reset();
 	test_garbage();
 	test_memory_sizes();
+	test_end_of_clock();
 	return unit_report();
 }
