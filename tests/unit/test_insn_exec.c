@@ -1918,6 +1918,55 @@ static void test_simd_avx(void)
 	CHECK_FAULT(r, exc, 6, -1);
 }
 
+/*
+ * Every vector instruction form of Linux 6.1's blake2s_compress_ssse3 and
+ * _avx512 (which its random driver runs in kernel mode) completes.
+ */
+static void test_simd_blake2s_forms(void)
+{
+	static const char *const sse[] = {
+		"f3 0f 6f 07", "f3 0f 7f 4f 10", "66 44 0f 6e f9",
+		"66 0f 6e 24 86", "66 45 0f d4 f7", "66 0f 62 e5", "66 0f 6c e6",
+		"66 0f fe c4", "66 41 0f 38 00 dc", "66 0f 72 d1 0c",
+		"66 41 0f 72 f0 14", "66 41 0f eb c8", "66 0f 70 c0 93",
+		"66 0f ef d8", "66 44 0f 6f d0",
+	};
+	static const char *const avx[] = {
+		"c5 fa 6f 07", "c5 fa 7f 4f 10", "c5 fe 6f 36", "c5 7d 6f 48 e0",
+		"c5 7d 7f c6", "c5 f9 6e e9", "c5 d9 d4 e5", "c4 c1 59 ef df",
+		"c4 c1 79 fe c0", "c4 43 7d 39 c0 01", "c5 f9 70 c0 93",
+		"c5 f8 77",
+	};
+	static const char *const avx512[] = {
+		"62 72 4d 28 76 c7", "62 f1 65 08 72 c3 10",
+	};
+	struct x86_cpu_state c;
+	struct insn_exception exc;
+	unsigned int i, r;
+
+	for (i = 0; i < sizeof(sse) / sizeof(sse[0]); i++) {
+		simd_setup(&c);
+		for (r = 0; r < 16; r++)
+			c.gpr[r] = r == R_RSP ? 0 : 0x2000;
+		CHECK_EQ(run(&c, sse[i], &exc), INSN_DONE);
+	}
+	if (!host_has(1, 2, 28) || (host_xcr0() & 6) != 6)
+		return;
+	for (i = 0; i < sizeof(avx) / sizeof(avx[0]); i++) {
+		simd_setup(&c);
+		for (r = 0; r < 16; r++)
+			c.gpr[r] = r == R_RSP ? 0 : 0x2000;
+		CHECK_EQ(run(&c, avx[i], &exc), INSN_DONE);
+	}
+	if (!host_has(7, 1, 16) || !host_has(7, 1, 31) ||
+	    (host_xcr0() & 0xe6) != 0xe6)
+		return;
+	for (i = 0; i < sizeof(avx512) / sizeof(avx512[0]); i++) {
+		simd_setup(&c);
+		CHECK_EQ(run(&c, avx512[i], &exc), INSN_DONE);
+	}
+}
+
 int main(void)
 {
 	F = calloc(1, sizeof(*F));
@@ -1942,6 +1991,7 @@ int main(void)
 	test_simd_sse();
 	test_simd_faults();
 	test_simd_avx();
+	test_simd_blake2s_forms();
 	free(F);
 	return unit_report();
 }
