@@ -60,10 +60,10 @@ def write(tmp, name, data):
     return path
 
 
-def expect_refusal(args, *words, tmp=None):
+def expect_refusal(args, *words, timeout=QUICK * 3):
     """status 1, one line naming each of `words`, no note, quick."""
     need_kvm()
-    r = run(list(args) + ["-nodefaults"], timeout=QUICK * 3)
+    r = run(list(args) + ["-nodefaults"], timeout=timeout)
     msgs = messages(r.err)
     assert r.status == 1, f"status {r.status}, expected 1\n{r}"
     assert len(msgs) == 1, f"expected exactly one line on stderr, got {len(msgs)}\n{r}"
@@ -296,3 +296,34 @@ def test_too_many_program_headers(tmp_path):
     struct.pack_into("<H", data, 0x2c, 0xffff)
     path = write(tmp_path, "phnum.elf", data)
     expect_refusal(["-kernel", path], path)
+
+
+# ---- files that are not files ----
+
+@pytest.mark.parametrize("dev", ["/dev/null", "/dev/zero", "/dev/urandom"])
+def test_kernel_is_a_device(dev):
+    if not os.path.exists(dev):
+        pytest.skip(f"{dev} does not exist here")
+    expect_refusal(["-kernel", dev], dev, "not a regular file")
+
+
+def test_initrd_is_a_device():
+    expect_refusal(["-kernel", guest("hello"), "-initrd", "/dev/zero"], "/dev/zero")
+
+
+FIFO_HANG = ("kfile_open() opens a FIFO with a plain blocking open(): with no "
+             "writer kvmrun hangs in set-up, where SIGINT/SIGTERM are already "
+             "blocked for the signalfd, so only SIGKILL ends it (reported)")
+
+
+@pytest.mark.xfail(strict=True, reason=FIFO_HANG)
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("what", ["kernel", "initrd"])
+def test_fifo_is_refused_not_waited_on(tmp_path, what):
+    """`-kernel <(...)` or a named pipe nobody writes: refuse it as not a
+    regular file instead of blocking forever in open()."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    args = (["-kernel", fifo] if what == "kernel"
+            else ["-kernel", guest("hello"), "-initrd", fifo])
+    expect_refusal(args, fifo, "not a regular file", timeout=QUICK)

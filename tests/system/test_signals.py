@@ -144,3 +144,29 @@ def test_two_signals(vm, sig):
     check_clean(v.err)
     assert status == 0, v
     assert 1 <= len([m for m in messages(v.err) if "signal" in m]) <= 2, v
+
+
+@pytest.mark.timeout(120)
+def test_signal_during_setup(vm, tmp_path):
+    """A signal while kvmrun is still building the VM (here: loading a 1 GiB
+    initrd) is not lost and does not let the guest's verdict win: once set-up
+    is done kvmrun ends with one line and status 0.  (It is held until then,
+    as in QEMU, which also loads before it looks at signals.)"""
+    need_kvm()
+    initrd = tmp_path / "initrd"
+    with open(initrd, "wb") as f:
+        f.truncate(1 << 30)
+    v = vm(["-m", "3G", "-kernel", guest("hello-pvh"), "-initrd", initrd,
+            "-nodefaults", "-serial", "stdio"])
+    time.sleep(0.5)                         # past start-up, into the load
+    assert v.running(), v
+    v.signal(signal.SIGTERM)
+    expect_signal_exit_slow(v, signal.SIGTERM)
+
+
+def expect_signal_exit_slow(v, sig):
+    status = v.wait(90)
+    check_clean(v.err)
+    msgs = messages(v.err)
+    assert status == 0, v
+    assert len(msgs) == 1 and sig_name(sig) in msgs[0], msgs
