@@ -139,7 +139,7 @@ static void test_i8042_command_byte(void)
 	CHECK_EQ(kbc_read(), -1);
 	/* The bus keeps accesses wider than a port from the device. */
 	kbc_cmd(0xaa);
-	CHECK(!bus_access(&pio_bus, KBC_DATA, (uint8_t[4]){ 0 }, 4, false));
+	CHECK(bus_unclaimed(&pio_bus, KBC_DATA, 4));
 	CHECK_EQ(kbc_read(), 0x55);
 }
 
@@ -458,14 +458,13 @@ static void sweep_config(unsigned int slot)
 {
 	for (unsigned int reg = 0; reg < 256; reg++) {
 		for (uint32_t len = 1; len <= 4; len *= 2) {
-			out(0xcf8, 4, 0x80000000u | slot << 11 | (reg & 0xfc));
+			out(0xcf8, 4, cfg_addr(slot, reg));
 			read_then_write(&pio_bus, 0xcfc + (reg & 3), len,
 					next_random());
 		}
 	}
 	/* Decoding back on, so the BARs wherever they are get swept too. */
-	out(0xcf8, 4, 0x80000000u | slot << 11 | PCI_COMMAND);
-	out(0xcfc, 2, PCI_COMMAND_IO | PCI_COMMAND_MEMORY);
+	cfg_write(slot, PCI_COMMAND, 2, PCI_COMMAND_IO | PCI_COMMAND_MEMORY);
 }
 
 static void test_sweep(void)

@@ -17,12 +17,6 @@ static struct guest_mem mem;
 static struct vm_config cfg = { .pci_testdev = true };
 static struct vm vm = { .cfg = &cfg, .mem = &mem, .wake_fd = -1 };
 
-static uint32_t cfg_read(unsigned int slot, unsigned int reg)
-{
-	out(0xcf8, 4, 0x80000000u | slot << 11 | reg);
-	return in(0xcfc, 4);
-}
-
 /* One BAR's accessors: port I/O or MMIO. */
 static bool use_port;
 static uint64_t bar_base;
@@ -95,16 +89,16 @@ int main(void)
 	CHECK_EQ(pci_host_init(&vm), 0);
 	CHECK_EQ(pci_testdev_device.realize(&vm), 0);
 	for (int s = 0; s < 32; s++)
-		if (cfg_read(s, 0) == 0x00051b36)
+		if (cfg_read(s, 0, 4) == 0x00051b36)
 			slot = s;
 	CHECK_EQ(slot, 1);
-	CHECK_EQ(cfg_read(slot, 8), 0x00ff0000);
-	CHECK_EQ(cfg_read(slot, 0x3c) >> 8 & 0xff, 0);	/* no pin */
-	CHECK_EQ(cfg_read(slot, 4) & 3, 3);
+	CHECK_EQ(cfg_read(slot, 8, 4), 0x00ff0000);
+	CHECK_EQ(cfg_read(slot, 0x3c, 4) >> 8 & 0xff, 0);	/* no pin */
+	CHECK_EQ(cfg_read(slot, 4, 4) & 3, 3);
 
 	/* BAR0: 4 KiB of memory; BAR1: 256 ports. */
-	CHECK_EQ(cfg_read(slot, 0x10), 0xc0000000);
-	CHECK_EQ(cfg_read(slot, 0x14), 0xc001);
+	CHECK_EQ(cfg_read(slot, 0x10, 4), 0xc0000000);
+	CHECK_EQ(cfg_read(slot, 0x14, 4), 0xc001);
 
 	/* No test selected: reads are zero, writes count nowhere. */
 	use_port = false;
@@ -129,7 +123,7 @@ int main(void)
 	CHECK(bus_find(&pio_bus, 0xc000) == NULL);
 	/* Torn down, realized again: a fresh device in the same slot. */
 	CHECK_EQ(pci_testdev_device.realize(&vm), 0);
-	CHECK_EQ(cfg_read(1, 0), 0x00051b36);
+	CHECK_EQ(cfg_read(1, 0, 4), 0x00051b36);
 	pci_testdev_device.teardown(&vm);
 	pci_host_fini();
 	bus_clear(&pio_bus);
