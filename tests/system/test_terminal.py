@@ -544,3 +544,22 @@ def test_stdin_from_a_file(vm, tmp_path):
     assert v.wait(20) == 0, v
     check_clean(v.err)
     qt.close()
+
+
+@pytest.mark.parametrize("args", [["-serial", "none"], ["-nodefaults"]],
+                         ids=["serial-none", "nodefaults"])
+def test_no_console_leaves_terminal_cooked(vm, args):
+    """No serial port on stdio: the terminal stays as the shell left it, and
+    Ctrl-C (the terminal's own SIGINT) ends kvmrun with one line, status 0."""
+    v = vm(args + ["-nographic"], tty=True, qtest=True)
+    qt = v.qtest()
+    qt.inb(COM1 + 5)
+    assert v.termios() == v.initial, "the terminal changed with no console on it"
+    v.type(b"\x03")
+    status = v.wait(20)
+    check_clean(v.err)
+    msgs = messages(v.err)
+    assert status == 0, v
+    assert len(msgs) == 1 and "INT" in msgs[0], msgs
+    check_restored(v)
+    qt.close()
