@@ -4,6 +4,7 @@
  * microsecond on any VMM.
  */
 #include "guest.h"
+#include "irq.h"
 
 #define PM_TIMER_HZ	3579545ULL
 
@@ -64,4 +65,25 @@ void udelay(unsigned int us)
 		elapsed += (now - last) & pm_timer_mask;
 		last = now;
 	}
+}
+
+/* The PM timer extended to 64 bits: its 24-bit count wraps every 4.7 s. */
+bool time_us(uint64_t *us)
+{
+	static uint64_t total;
+	static uint32_t last;
+	static bool started;
+	uint32_t now;
+
+	if (!pm_timer_state)
+		pm_timer_find();
+	if (pm_timer_state < 0)
+		return false;
+	now = inl(pm_timer_port) & pm_timer_mask;
+	if (started)
+		total += (now - last) & pm_timer_mask;
+	started = true;
+	last = now;
+	*us = total * 1000000 / PM_TIMER_HZ;
+	return true;
 }
