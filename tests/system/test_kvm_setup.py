@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from sysrun import (HOST_IS_PVM, KVMRUN, check_clean, check_note, guest, messages,
+from sysrun import (ENV, HOST_IS_PVM, KVMRUN, check_clean, check_note, guest, messages,
                     need_kvm, need_kvmrun, run)
 
 NOBODY = 65534
@@ -181,3 +181,81 @@ def test_pvm_note_once_at_start():
         assert "kvm_pvm" in r.err.decode().splitlines()[0], r
         assert "emulates" in r.err.decode(), "the note should say why boots are slow"
     assert messages(r.err) == [], r
+
+
+# ---- a host KVM that lacks something (an LD_PRELOAD shim fails one ioctl) ----
+
+@pytest.fixture(scope="module")
+def kvmfail(tmp_path_factory):
+    cc = shutil.which("gcc") or shutil.which("cc")
+    if not cc:
+        pytest.skip("no C compiler to build the ioctl shim")
+    out = tmp_path_factory.mktemp("shim") / "kvmfail.so"
+    src = pathlib.Path(__file__).with_name("kvmfail.c")
+    r = subprocess.run([cc, "-shared", "-fPIC", "-O1", "-Wall", "-Wextra", "-Werror",
+                        "-o", str(out), str(src), "-ldl"], capture_output=True, timeout=60)
+    if r.returncode:
+        pytest.fail(f"building the shim failed:\n{r.stderr.decode()}")
+    return out
+
+
+def run_failing(kvmfail, what):
+    need_kvm()
+    env = dict(ENV)
+    env.update(KVMFAIL=what, LD_PRELOAD=str(kvmfail))
+    # The shim comes before libasan in the link order; that is fine here.
+    env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0"
+    return run(["-kernel", guest("hello"), "-nodefaults"], env=env, timeout=20)
+
+
+# Every capability kvmrun says it relies on (src/accel/kvm.c), by number.
+REQUIRED_CAPS = {
+    "USER_MEMORY": 3, "SET_TSS_ADDR": 4, "SET_IDENTITY_MAP_ADDR": 37, "EXT_CPUID": 7,
+    "IRQCHIP": 0, "PIT2": 33, "IRQ_ROUTING": 25, "SIGNAL_MSI": 77, "IMMEDIATE_EXIT": 136,
+    "MP_STATE": 14, "VCPU_EVENTS": 41, "XSAVE": 55, "XCRS": 56, "NR_MEMSLOTS": 10,
+}
+
+
+@pytest.mark.parametrize("cap", sorted(REQUIRED_CAPS))
+def test_missing_capability(kvmfail, cap):
+    r = run_failing(kvmfail, f"cap={REQUIRED_CAPS[cap]}")
+    msgs = messages(r.err)
+    assert r.status == 1, r
+    assert len(msgs) == 1, r
+    assert f"KVM_CAP_{cap}" in msgs[0] and "kernel" in msgs[0], msgs
+    check_note(r.err, started=False)
+
+
+def test_old_api_version(kvmfail):
+    r = run_failing(kvmfail, "api")
+    msgs = messages(r.err)
+    assert r.status == 1, r
+    assert len(msgs) == 1 and "API version 11" in msgs[0] and "12" in msgs[0], msgs
+    check_note(r.err, started=False)
+
+
+# Failing calls later in set-up: still one line naming the call, status 1.
+LATER = [("create_vm", "KVM_CREATE_VM", False), ("memory", "KVM_SET_USER_MEMORY_REGION", False),
+         ("irqchip", "KVM_CREATE_IRQCHIP", False), ("cpuid", "KVM_GET_SUPPORTED_CPUID", False),
+         ("create_vcpu", "KVM_CREATE_VCPU", True)]
+
+
+@pytest.mark.parametrize("what,call,started", LATER, ids=[x[0] for x in LATER])
+def test_failing_kvm_call(kvmfail, what, call, started):
+    r = run_failing(kvmfail, what)
+    msgs = messages(r.err)
+    assert r.status == 1, r
+    assert len(msgs) == 1 and call in msgs[0], msgs
+    check_note(r.err, started=started)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "src/accel/kvm.c reports a too-small KVM_GET_VCPU_MMAP_SIZE with "
+    "strerror(errno), which says 'Success' when the ioctl did not fail "
+    "(reported)"))
+def test_vcpu_mmap_size_too_small(kvmfail):
+    r = run_failing(kvmfail, "mmap_size")
+    msgs = messages(r.err)
+    assert r.status == 1, r
+    assert len(msgs) == 1 and "KVM_GET_VCPU_MMAP_SIZE" in msgs[0], msgs
+    assert "Success" not in msgs[0], f"an error line that says 'Success': {msgs[0]!r}"
