@@ -1,7 +1,7 @@
 /*
  * LD_PRELOAD shim for test_kvm_setup.py: make one KVM ioctl fail, as a host
  * whose KVM lacks it would.  KVMFAIL=api|cap=N|create_vm|create_vcpu|memory|
- * irqchip|cpuid|mmap_size names the failure.
+ * irqchip|cpuid|mmap_size|run names the failure.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -52,6 +52,10 @@ int ioctl(int fd, unsigned long req, ...)
 		}
 		if (!strcmp(what, "mmap_size") && req == KVM_GET_VCPU_MMAP_SIZE)
 			return 0;
+		if (!strcmp(what, "run") && req == KVM_RUN) {
+			errno = EFAULT;
+			return -1;
+		}
 	}
 	return real(fd, req, arg);
 }

@@ -259,3 +259,21 @@ def test_vcpu_mmap_size_too_small(kvmfail):
     assert r.status == 1, r
     assert len(msgs) == 1 and "KVM_GET_VCPU_MMAP_SIZE" in msgs[0], msgs
     assert "Success" not in msgs[0], f"an error line that says 'Success': {msgs[0]!r}"
+
+
+def test_kvm_run_fails(kvmfail, vm):
+    """KVM_RUN itself fails (EFAULT): a fatal exit -- one line naming it,
+    status 2 -- with the terminal given back."""
+    need_kvm()
+    env = dict(ENV)
+    env.update(KVMFAIL="run", LD_PRELOAD=str(kvmfail))
+    env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0"
+    v = vm(["-kernel", guest("hello"), "-nodefaults", "-serial", "stdio", "-nographic"],
+           tty=True, env=env)
+    status = v.wait(20)
+    check_clean(v.err)
+    msgs = messages(v.err)
+    assert status == 2, v
+    assert len(msgs) == 1 and "KVM_RUN" in msgs[0], msgs
+    check_note(v.err)
+    assert v.termios() == v.initial, "terminal not restored after a failing KVM_RUN"
