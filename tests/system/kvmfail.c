@@ -1,6 +1,6 @@
 /*
  * LD_PRELOAD shim for test_kvm_setup.py: make one KVM ioctl fail, as a host
- * whose KVM lacks it would.  KVMFAIL=api|cap=N|create_vm|create_vcpu|memory|
+ * whose KVM lacks it would.  KVMFAIL=api|cap=N|create_vm|create_vcpu[=N]|memory|
  * irqchip|cpuid|mmap_size|run names the failure.
  */
 #define _GNU_SOURCE
@@ -32,6 +32,11 @@ int ioctl(int fd, unsigned long req, ...)
 			return 0;
 		if (!strcmp(what, "create_vm") && req == KVM_CREATE_VM) {
 			errno = ENOMEM;
+			return -1;
+		}
+		if (!strncmp(what, "create_vcpu=", 12) && req == KVM_CREATE_VCPU &&
+		    (long)arg == atol(what + 12)) {
+			errno = ENOSPC;
 			return -1;
 		}
 		if (!strcmp(what, "create_vcpu") && req == KVM_CREATE_VCPU) {

@@ -277,3 +277,19 @@ def test_kvm_run_fails(kvmfail, vm):
     assert len(msgs) == 1 and "KVM_RUN" in msgs[0], msgs
     check_note(v.err)
     assert v.termios() == v.initial, "terminal not restored after a failing KVM_RUN"
+
+
+@pytest.mark.parametrize("index", [1, 3])
+def test_one_vcpu_of_four_cannot_be_made(kvmfail, index):
+    """-smp 4 and KVM refuses vCPU N: one line, status 1, the vCPUs already
+    made torn down (no hang, no leak), and no guest code run."""
+    need_kvm()
+    env = dict(ENV)
+    env.update(KVMFAIL=f"create_vcpu={index}", LD_PRELOAD=str(kvmfail))
+    env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0"
+    r = run(["-smp", "4", "-kernel", guest("smp"), "-append", "cpus=4", "-nodefaults",
+             "-serial", "stdio"], env=env, timeout=20)
+    msgs = messages(r.err)
+    assert r.status == 1, r
+    assert len(msgs) == 1 and f"vcpu {index}" in msgs[0] and "KVM_CREATE_VCPU" in msgs[0], msgs
+    assert r.out == b"", f"guest code ran before every vCPU existed:\n{r}"
