@@ -200,6 +200,8 @@ CASES += [
     *irq_cases("irq_pic", "irq_pic", regex=(r"slave: \d+ RTC interrupts", r"PASS irq_pic"),
                split_xfail=(PIC_SPLIT, r"FAIL irq_pic: no interrupt with vector 0x30 .*"
                                        r"\(IRR 0x01 ISR 0x00\)")),
+    *irq_cases("irq_ipi", "irq_ipi", ["-smp", "2"],
+               regex=(r"10 round trips: the AP took 11 IPIs, the BSP 11", r"PASS irq_ipi")),
 ]
 
 
