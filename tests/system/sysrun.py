@@ -361,6 +361,34 @@ class QTestLink:
     def outb(self, port, v):
         self.cmd(f"outb 0x{port:x} 0x{v:x}")
 
+    def outb_many(self, port, data, chunk=1000, timeout=30):
+        """outb of each byte, pipelined a chunk at a time (fast)."""
+        for i in range(0, len(data), chunk):
+            part = data[i:i + chunk]
+            self.sock.sendall(b"".join(b"outb 0x%x 0x%x\n" % (port, c) for c in part))
+            for _ in part:
+                self.reply_ok(timeout)
+
+    def reply_ok(self, timeout=10):
+        deadline = time.monotonic() + timeout
+        while True:
+            while b"\n" not in self.buf:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError("no reply from kvmrun in time")
+                r, _, _ = select.select([self.sock], [], [], left)
+                if r:
+                    chunk = self.sock.recv(1 << 16)
+                    if not chunk:
+                        raise ConnectionError("kvmrun hung up")
+                    self.buf += chunk
+            reply, self.buf = self.buf.split(b"\n", 1)
+            if reply.startswith(b"IRQ "):
+                continue
+            if reply != b"OK" and not reply.startswith(b"OK "):
+                raise RuntimeError(f"reply {reply!r}")
+            return
+
     def inb(self, port):
         return int(self.cmd(f"inb 0x{port:x}"), 16)
 

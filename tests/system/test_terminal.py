@@ -492,8 +492,7 @@ def test_output_complete_at_exit(vm, tty):
         assert v.wait_raw(), v
     qt = v.qtest()
     payload = b"".join(b"line %05d of the guest's last words\n" % i for i in range(300))
-    for c in payload:
-        qt.cmd(f"outb 0x{COM1:x} 0x{c:x}")
+    qt.outb_many(COM1, payload)
     qt.sock.sendall(b"outb 0xf4 0x0\n")
     assert v.wait(20) == 1, v
     check_clean(v.err)
@@ -578,5 +577,29 @@ def test_no_console_leaves_terminal_cooked(vm, args):
     msgs = messages(v.err)
     assert status == 0, v
     assert len(msgs) == 1 and "INT" in msgs[0], msgs
+    check_restored(v)
+    qt.close()
+
+
+@pytest.mark.parametrize("how", ["ctrl-a-x", "sigterm"])
+def test_quit_with_terminal_output_stalled(vm, how):
+    """The terminal stops taking output (nobody reads it; a frozen terminal
+    window): Ctrl-A x or SIGTERM still ends kvmrun promptly and gives the
+    terminal back -- restoring it must not wait for the output to drain."""
+    v = start_tty(vm)
+    qt = v.qtest()
+    v.out.stop()                            # the terminal stops reading
+    qt.outb_many(COM1, bytes(0x61 + i % 26 for i in range(200000)))  # > pty + ring
+    t0 = time.monotonic()
+    if how == "sigterm":
+        v.signal(signal.SIGTERM)
+    else:
+        v.type(CTRL_A + b"x")
+    status = v.wait(20)
+    elapsed = time.monotonic() - t0
+    check_clean(v.err)
+    assert status == 0, v
+    assert len(messages(v.err)) == 1, v
+    assert elapsed < 5, f"took {elapsed:.1f} s to quit with the terminal stalled"
     check_restored(v)
     qt.close()
