@@ -166,6 +166,47 @@ static bool host_kvm_is_pvm(void)
 	return access("/sys/module/kvm_pvm", F_OK) == 0;
 }
 
+static void add_route(struct kvm_irq_routing *r, unsigned int gsi,
+		      unsigned int chip, unsigned int pin)
+{
+	r->entries[r->nr++] = (struct kvm_irq_routing_entry){
+		.gsi = gsi,
+		.type = KVM_IRQ_ROUTING_IRQCHIP,
+		.u.irqchip = { .irqchip = chip, .pin = pin },
+	};
+}
+
+/*
+ * The PC's wiring, as the MADT describes it: ISA IRQ n reaches PIC input n
+ * and IOAPIC pin n, except IRQ 0 (the PIT), which reaches IOAPIC pin 2 —
+ * the interrupt source override.  KVM's default table sends GSI 0 to pin 0,
+ * where a guest following the MADT never looks for the timer.
+ */
+static int set_pc_irq_routing(struct kvm_state *kvm)
+{
+	struct {
+		struct kvm_irq_routing hdr;
+		struct kvm_irq_routing_entry e[16 + IOAPIC_PINS];
+	} r = { 0 };
+
+	for (unsigned int irq = 0; irq < 16; irq++) {
+		if (irq == 2)
+			continue;	/* the cascade */
+		add_route(&r.hdr, irq, irq < 8 ? KVM_IRQCHIP_PIC_MASTER :
+			  KVM_IRQCHIP_PIC_SLAVE, irq & 7);
+	}
+	for (unsigned int gsi = 0; gsi < IOAPIC_PINS; gsi++) {
+		if (gsi == 2)
+			continue;
+		add_route(&r.hdr, gsi, KVM_IRQCHIP_IOAPIC, gsi == 0 ? 2 : gsi);
+	}
+	if (ioctl(kvm->vm_fd, KVM_SET_GSI_ROUTING, &r) < 0) {
+		log_error("KVM_SET_GSI_ROUTING: %s", strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
 static int create_irqchip(struct kvm_state *kvm, const struct vm *vm)
 {
 	struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
@@ -191,7 +232,7 @@ static int create_irqchip(struct kvm_state *kvm, const struct vm *vm)
 		log_error("KVM_CREATE_PIT2: %s", strerror(errno));
 		return -errno;
 	}
-	return 0;
+	return set_pc_irq_routing(kvm);
 }
 
 static int map_guest_ram(struct kvm_state *kvm, const struct guest_mem *mem)
@@ -274,8 +315,15 @@ static int kvm_init(struct vm *vm)
 	if (ret)
 		goto err;
 	kvm->run_size = ioctl(kvm->sys_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
-	if (kvm->run_size < (int)sizeof(struct kvm_run)) {
+	if (kvm->run_size < 0) {
 		log_error("KVM_GET_VCPU_MMAP_SIZE: %s", strerror(errno));
+		ret = -ENOTSUP;
+		goto err;
+	}
+	if (kvm->run_size < (int)sizeof(struct kvm_run)) {
+		log_error("KVM_GET_VCPU_MMAP_SIZE: %d bytes, smaller than struct "
+			  "kvm_run (%zu) — the host's KVM does not match kvmrun's "
+			  "headers", kvm->run_size, sizeof(struct kvm_run));
 		ret = -ENOTSUP;
 		goto err;
 	}

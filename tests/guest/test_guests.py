@@ -162,9 +162,6 @@ CASES = [
 # The interrupt guests run twice: with KVM's in-kernel PIC/IOAPIC/PIT, and with
 # the VMM's own (KVM keeps only the local APICs).  QEMU's -M pc can do both.
 SPLIT = "pc,kernel-irqchip=split"
-PIT_GSI0 = ("kvmrun's in-kernel irqchip delivers the PIT (GSI 0) to IOAPIC pin 0, but "
-            "its MADT routes ISA IRQ 0 to GSI 2: it sets no GSI routing of its own "
-            "(QEMU's kvm_pc_setup_irq_routing sends GSI 0 to pin 2)")
 
 QEMU_RTC_EDGES = ("QEMU's RTC raises IRQ 8 again every period while register C is unread, "
                   "and its user-space IOAPIC takes each raise as a new edge (the chip "
@@ -190,8 +187,7 @@ def irq_cases(name, image, args=(), regex=(), xfail=("", ""), split_xfail=("", "
 
 
 CASES += [
-    *irq_cases("irq_pit", "irq_pit", regex=(r"ticks in \d+ us", r"PASS irq_pit"),
-               xfail=(PIT_GSI0, r"FAIL irq_pit: no tick on pin 2 .* on pin 0\b")),
+    *irq_cases("irq_pit", "irq_pit", regex=(r"ticks in \d+ us", r"PASS irq_pit")),
     *irq_cases("irq_rtc", "irq_rtc", regex=(r"register C unread: 1 ", r"PASS irq_rtc"),
                ref_xfail=("", QEMU_RTC_EDGES)),
     *irq_cases("irq_rtc-level", "irq_rtc", ["-append", "mode=level"],
@@ -202,6 +198,8 @@ CASES += [
                                        r"\(IRR 0x01 ISR 0x00\)")),
     *irq_cases("irq_ipi", "irq_ipi", ["-smp", "2"],
                regex=(r"10 round trips: the AP took 11 IPIs, the BSP 11", r"PASS irq_ipi")),
+    *irq_cases("irq_lapic_timer", "irq_lapic_timer",
+               regex=(r"one-shot: 1 interrupt", r"PASS irq_lapic_timer")),
 ]
 
 
