@@ -293,3 +293,44 @@ def test_one_vcpu_of_four_cannot_be_made(kvmfail, index):
     assert r.status == 1, r
     assert len(msgs) == 1 and f"vcpu {index}" in msgs[0] and "KVM_CREATE_VCPU" in msgs[0], msgs
     assert r.out == b"", f"guest code ran before every vCPU existed:\n{r}"
+
+
+# ---- an unprivileged user who may use /dev/kvm ----
+
+def as_kvm_user(world_tmp, args, kernel_mode=0o644):
+    """Run kvmrun as nobody, in a mount namespace where /dev/kvm is a node
+    that every user may open (the host's stays as it is)."""
+    prefix, exe, img = unprivileged_kvmrun(world_tmp)
+    os.chmod(img, kernel_mode)
+    node = world_tmp / "kvm"
+    setup = f"mknod -m 666 {node} c 10 232 && mount --bind {node} /dev/kvm"
+    probe = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-ec", setup],
+                           capture_output=True, timeout=10)
+    node.unlink(missing_ok=True)
+    if probe.returncode:
+        pytest.skip(f"cannot set up a mount namespace here: {probe.stderr.decode().strip()}")
+    argv = (["unshare", "-m", "--propagation", "private", "sh", "-ec",
+             setup + ' && exec "$@"', "sh"] + prefix + [str(exe), "-kernel", str(img)]
+            + [str(a) for a in args])
+    r = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=30, cwd="/")
+    check_clean(r.stderr)
+    return r, img
+
+
+def test_unprivileged_user_runs_a_guest(world_tmp):
+    """Nothing in kvmrun needs root: with /dev/kvm open to it, nobody boots
+    the hello guest to its pass."""
+    r, _ = as_kvm_user(world_tmp, ["-nodefaults", "-serial", "stdio",
+                                   "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"])
+    assert r.returncode == 1, r.stderr
+    assert b"PASS hello" in r.stdout, r.stdout
+    assert messages(r.stderr) == [], r.stderr
+
+
+def test_unreadable_kernel(world_tmp):
+    r, img = as_kvm_user(world_tmp, ["-nodefaults"], kernel_mode=0o600)
+    msgs = messages(r.stderr)
+    assert r.returncode == 1, r.stderr
+    assert len(msgs) == 1 and str(img) in msgs[0] and "denied" in msgs[0], msgs
+    check_note(r.stderr, started=False)

@@ -337,3 +337,14 @@ def test_segment_in_mmio_hole_advice(tmp_path):
     path = write(tmp_path, "hole.elf", patch_first_load("hello-pvh", _paddr(0xd0000000)))
     line = expect_refusal(["-kernel", path, "-m", "5G"], path)
     assert "larger -m" not in line, line
+
+
+@pytest.mark.parametrize("image", ["hello-mb", "hello-pvh"])
+def test_empty_initrd_is_fine(tmp_path, image):
+    """An empty initrd is not an error (QEMU takes it too): the guest runs."""
+    need_kvm()
+    path = write(tmp_path, "empty-initrd", b"")
+    r = run(["-kernel", guest(image), "-initrd", path, "-nodefaults", "-serial", "stdio",
+             "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"], timeout=30)
+    assert r.status == 1 and b"PASS hello" in r.out, r
+    assert messages(r.err) == [], r
