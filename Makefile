@@ -157,4 +157,4 @@ clean:
 format:
 	clang-format -i $(SRCS) $(wildcard src/*.h src/*/*.h src/*/*/*.h)
 
--include $(OBJS:.o=.d) $(SAN_OBJS:.o=.d) $(FUZZ_OBJS:.o=.d)
+-include $(OBJS:.o=.d) $(SAN_OBJS:.o=.d) $(FUZZ_OBJS:.o=.d) $(UNIT_BINS:=.d)

@@ -34,7 +34,12 @@ int kfile_open(struct kfile *f, const char *path)
 	int err;
 
 	f->path = path;
-	f->fd = open(path, O_RDONLY | O_CLOEXEC);
+	/*
+	 * O_NONBLOCK: a FIFO nobody writes would block open() forever, with
+	 * the terminating signals already routed to the not-yet-running event
+	 * loop.  It changes nothing for the regular files accepted below.
+	 */
+	f->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (f->fd < 0) {
 		err = -errno;
 		log_error("%s: %s", path, strerror(-err));
@@ -168,6 +173,15 @@ int check_kernel_range(const struct kfile *f, const struct guest_mem *mem,
 			  "(kernels must load at or above %#llx)",
 			  f->path, what, (unsigned long long)gpa,
 			  (unsigned long long)end, LAYOUT_HIGHMEM);
+		return -EINVAL;
+	}
+	/* No -m can put RAM in the 32-bit MMIO hole: say so, not "larger -m". */
+	if (len && gpa < MEM_HIGH_BASE && end > MEM_MMIO_HOLE_BASE) {
+		log_error("%s: %s at %#llx..%#llx lies in the 32-bit MMIO hole "
+			  "(%#llx..%#llx), where there is never RAM — the image "
+			  "must be linked elsewhere",
+			  f->path, what, (unsigned long long)gpa,
+			  (unsigned long long)end, MEM_MMIO_HOLE_BASE, MEM_HIGH_BASE);
 		return -EINVAL;
 	}
 	if (len && !gpa_to_hva(mem, gpa, len)) {

@@ -311,12 +311,6 @@ def test_initrd_is_a_device():
     expect_refusal(["-kernel", guest("hello"), "-initrd", "/dev/zero"], "/dev/zero")
 
 
-FIFO_HANG = ("kfile_open() opens a FIFO with a plain blocking open(): with no "
-             "writer kvmrun hangs in set-up, where SIGINT/SIGTERM are already "
-             "blocked for the signalfd, so only SIGKILL ends it (reported)")
-
-
-@pytest.mark.xfail(strict=True, reason=FIFO_HANG)
 @pytest.mark.timeout(60)
 @pytest.mark.parametrize("what", ["kernel", "initrd"])
 def test_fifo_is_refused_not_waited_on(tmp_path, what):
@@ -329,9 +323,6 @@ def test_fifo_is_refused_not_waited_on(tmp_path, what):
     expect_refusal(args, fifo, "not a regular file", timeout=QUICK)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the loader's 'outside guest RAM' line advises 'use a larger -m' also for a "
-    "segment in the 32-bit MMIO hole (3-4 GiB), where no -m can put RAM (reported)"))
 def test_segment_in_mmio_hole_advice(tmp_path):
     """A segment in the PCI hole: refused, without advice that cannot help."""
     path = write(tmp_path, "hole.elf", patch_first_load("hello-pvh", _paddr(0xd0000000)))
