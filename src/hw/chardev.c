@@ -52,6 +52,7 @@ struct chardev {
 	bool in_watched;	/* in_fd is in the event loop */
 	bool in_pollable;	/* epoll takes in_fd (not a file, not /dev/null) */
 	bool in_eof;
+	bool quit_said;		/* Ctrl-A x: announce the first one only */
 	atomic_bool want_wake;
 	uint8_t queue[IN_QUEUE_SIZE];
 	size_t q_head, q_len;
@@ -118,9 +119,15 @@ static void tty_restore(void)
 	}
 }
 
+/*
+ * Every signal whose default action ends the process, but those routed to
+ * the event loop (INT, TERM, HUP).  SIGUSR1 is the vCPU kick under KVM,
+ * which replaces this handler with its own when the vCPUs start.
+ */
 static const int fatal_signals[] = {
 	SIGQUIT, SIGABRT, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGSYS,
-	SIGXCPU, SIGXFSZ,
+	SIGXCPU, SIGXFSZ, SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF,
+	SIGPOLL, SIGSTKFLT, SIGPWR,
 };
 static struct sigaction old_actions[NSIG];
 
@@ -417,6 +424,9 @@ static void handle_key(struct chardev *chr, uint8_t c)
 		enqueue(chr, out);
 		break;
 	case CHARDEV_KEY_QUIT:
+		if (chr->quit_said)
+			break;
+		chr->quit_said = true;
 		log_info("terminated by user (Ctrl-A x)");
 		if (chr->vm)
 			vm_request_exit(chr->vm, 0);

@@ -249,10 +249,6 @@ def test_failing_kvm_call(kvmfail, what, call, started):
     check_note(r.err, started=started)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "src/accel/kvm.c reports a too-small KVM_GET_VCPU_MMAP_SIZE with "
-    "strerror(errno), which says 'Success' when the ioctl did not fail "
-    "(reported)"))
 def test_vcpu_mmap_size_too_small(kvmfail):
     r = run_failing(kvmfail, "mmap_size")
     msgs = messages(r.err)

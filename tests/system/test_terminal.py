@@ -135,10 +135,6 @@ def test_unknown_escape_is_swallowed(vm):
     qt.close()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "src/hw/chardev.c handle_key() logs 'terminated by user (Ctrl-A x)' for "
-    "every Ctrl-A x in the same read, although only the first can end kvmrun "
-    "(reported)"))
 def test_ctrl_a_x_twice_says_it_once(vm):
     """An impatient user types Ctrl-A x twice (or the key repeats): kvmrun
     quits once and says so once."""
@@ -422,11 +418,6 @@ def test_restored_on_fatal_signal(vm, sig):
     check_restored(v)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "src/hw/chardev.c restores the terminal only for the core-dumping signals "
-    "(fatal_signals[]); SIGUSR1, SIGUSR2, SIGALRM and the other signals whose "
-    "default action terminates kill kvmrun with the terminal left raw "
-    "(reported)"))
 @pytest.mark.parametrize("sig", [signal.SIGUSR1, signal.SIGUSR2, signal.SIGALRM],
                          ids=["USR1", "USR2", "ALRM"])
 def test_restored_on_terminating_signal(vm, sig):
