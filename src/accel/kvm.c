@@ -19,6 +19,7 @@
 #include "accel/kvm_internal.h"
 #include "accel/kvm_vcpu.h"
 #include "hw/ioapic.h"
+#include "hw/pic.h"
 #include "util/log.h"
 #include "vm.h"
 
@@ -406,9 +407,19 @@ static void mirror_ioapic_routes(void *opaque, unsigned int changed_pin)
 		log_guest_error_once("KVM_SET_GSI_ROUTING: %s", strerror(errno));
 }
 
+/* The PIC raised INTR: vCPU 0 must look at it before it enters the guest. */
+static void pic_output_changed(void *opaque, int level)
+{
+	struct kvm_state *kvm = opaque;
+
+	if (level && kvm->nr_vcpus > 0)
+		kvm_vcpu_kick(&kvm->vcpus[0]);
+}
+
 static int kvm_start(struct vm *vm)
 {
 	struct kvm_state *kvm = kvm_of(vm);
+	int ret;
 	static bool said_pvm;
 
 	if (kvm->host_is_pvm && !said_pvm) {
@@ -423,7 +434,13 @@ static int kvm_start(struct vm *vm)
 		mirror_ioapic_routes(kvm, 0);
 		bus_unlock();
 	}
-	return kvm_vcpus_start(vm, kvm);
+	ret = kvm_vcpus_start(vm, kvm);
+	if (ret || !kvm->split_irqchip || !pic_present())
+		return ret;
+	bus_lock();
+	pic_set_output_hook(pic_output_changed, kvm);
+	bus_unlock();
+	return 0;
 }
 
 static void kvm_stop(struct vm *vm)
@@ -432,12 +449,14 @@ static void kvm_stop(struct vm *vm)
 
 	if (!kvm)
 		return;
-	kvm_vcpus_stop(kvm);
 	if (kvm->split_irqchip) {
 		bus_lock();
+		if (pic_present())
+			pic_set_output_hook(NULL, NULL);
 		ioapic_set_route_notifier(NULL, NULL);
 		bus_unlock();
 	}
+	kvm_vcpus_stop(kvm);
 }
 
 const struct accel_ops kvm_accel_ops = {

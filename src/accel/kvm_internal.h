@@ -20,6 +20,7 @@ struct kvm_vcpu {
 	struct kvm_run *run;
 	pthread_t thread;
 	bool thread_started;
+	bool pic_to_lint0;		/* split irqchip: vCPU 0 takes the PIC */
 };
 
 struct kvm_state {
@@ -40,6 +41,8 @@ struct kvm_state {
  * may run on; -ENOTSUP when kvmrun cannot complete it either.
  */
 int kvm_complete_insn(struct kvm_vcpu *v);
+/* Make the vCPU leave KVM_RUN (or not enter it) and look again. */
+void kvm_vcpu_kick(struct kvm_vcpu *v);
 /* Print the vCPU's registers and the bytes at RIP, for a fatal exit. */
 void kvm_dump_vcpu(struct kvm_vcpu *v, const char *why);
 /* Read guest-virtual memory through KVM_TRANSLATE; -EFAULT if unmapped. */

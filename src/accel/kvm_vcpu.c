@@ -20,6 +20,7 @@
 #include "accel/kvm_internal.h"
 #include "accel/kvm_regs.h"
 #include "hw/ioapic.h"
+#include "hw/pic.h"
 #include "memory.h"
 #include "util/log.h"
 #include "vm.h"
@@ -266,6 +267,52 @@ static bool handle_exit(struct kvm_vcpu *v)
 	}
 }
 
+/*
+ * Split irqchip: the PIC is kvmrun's, the LAPICs KVM's.  The PIC's INTR
+ * reaches vCPU 0 through LINT0 (ExtINT): inject the acknowledged vector
+ * when the vCPU can take it, else ask KVM to exit when it can.
+ */
+static void inject_pic_interrupt(struct kvm_vcpu *v)
+{
+	struct kvm_run *run = v->run;
+
+	bus_lock();
+	if (pic_output() && run->ready_for_interrupt_injection) {
+		struct kvm_interrupt irq = { .irq = pic_read_irq() };
+
+		if (ioctl(v->fd, KVM_INTERRUPT, &irq) < 0)
+			log_guest_error_once("vcpu 0: KVM_INTERRUPT: %s",
+					     strerror(errno));
+	}
+	run->request_interrupt_window = pic_output();
+	bus_unlock();
+}
+
+/* Before KVM_RUN; false when the vCPU must stop instead. */
+static bool vcpu_prepare_entry(struct kvm_vcpu *v)
+{
+	if (!v->pic_to_lint0)
+		return true;
+	/*
+	 * A kick for a new PIC interrupt sets immediate_exit; clear it before
+	 * looking at the PIC, and look at stopping after clearing, so neither
+	 * a kick nor a stop can be lost between the two.
+	 */
+	__atomic_store_n(&v->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+	if (atomic_load(&v->kvm->stopping))
+		return false;
+	inject_pic_interrupt(v);
+	return true;
+}
+
+void kvm_vcpu_kick(struct kvm_vcpu *v)
+{
+	if (!v->thread_started)
+		return;
+	__atomic_store_n(&v->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+	pthread_kill(v->thread, SIG_VCPU_KICK);
+}
+
 static void *vcpu_thread(void *arg)
 {
 	struct kvm_vcpu *v = arg;
@@ -284,6 +331,8 @@ static void *vcpu_thread(void *arg)
 	 */
 	while (!atomic_load(&v->kvm->stopping) &&
 	       atomic_load(&v->vm->request) == VM_REQ_NONE) {
+		if (!vcpu_prepare_entry(v))
+			break;
 		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
@@ -314,6 +363,8 @@ int kvm_vcpus_start(struct vm *vm, struct kvm_state *kvm)
 
 		*v = (struct kvm_vcpu){ .vm = vm, .kvm = kvm,
 					.index = kvm->nr_vcpus, .fd = -1 };
+		v->pic_to_lint0 = v->index == 0 && kvm->split_irqchip &&
+				  pic_present();
 		ret = vcpu_create(v);
 		if (ret) {
 			kvm->nr_vcpus++;
@@ -344,11 +395,7 @@ void kvm_vcpus_stop(struct kvm_state *kvm)
 	for (unsigned int i = 0; i < kvm->nr_vcpus; i++) {
 		struct kvm_vcpu *v = &kvm->vcpus[i];
 
-		if (!v->thread_started)
-			continue;
-		if (v->run)
-			__atomic_store_n(&v->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
-		pthread_kill(v->thread, SIG_VCPU_KICK);
+		kvm_vcpu_kick(v);
 	}
 	for (unsigned int i = 0; i < kvm->nr_vcpus; i++) {
 		struct kvm_vcpu *v = &kvm->vcpus[i];

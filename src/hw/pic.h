@@ -4,9 +4,10 @@
  * 0xA0 cascaded on master IRQ 2, edge/level control at 0x4D0/0x4D1), modelled
  * in user space for accelerators without an in-kernel irqchip.
  *
- * Under kvm with kernel-irqchip=split the PIC's INTR output reaches no CPU
- * (KVM's local APIC takes no ExtINT from user space there): guests use the
- * IOAPIC.  Under qtest the output is observable with "irq_intercept_out pic".
+ * Under kvm with kernel-irqchip=split the PIC's INTR output reaches vCPU 0's
+ * LINT0 (ExtINT): accel/kvm injects the vector with KVM_INTERRUPT when the
+ * vCPU can take it.  Under qtest the output is observable with
+ * "irq_intercept_out pic".
  *
  * All calls need the bus lock.
  */

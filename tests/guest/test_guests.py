@@ -167,11 +167,6 @@ QEMU_RTC_EDGES = ("QEMU's RTC raises IRQ 8 again every period while register C i
                   "and its user-space IOAPIC takes each raise as a new edge (the chip "
                   "keeps IRQ asserted: one edge until C is read)")
 
-PIC_SPLIT = ("under kernel-irqchip=split kvmrun's user-space PIC raises INTR (IRR 0x01) but "
-             "nothing delivers it to the vCPU (src/hw/pic.h says so); KVM takes such an "
-             "ExtINT from user space with KVM_INTERRUPT when the vCPU can take it, as "
-             "QEMU does (the QEMU row passes)")
-
 
 def irq_cases(name, image, args=(), regex=(), xfail=("", ""), split_xfail=("", ""),
               ref_xfail=("", "")):
@@ -193,9 +188,7 @@ CASES += [
     *irq_cases("irq_rtc-level", "irq_rtc", ["-append", "mode=level"],
                regex=(r"EOI'd with IRQ 8 still asserted: [3-9]", r"\(level mode\)",
                       r"PASS irq_rtc")),
-    *irq_cases("irq_pic", "irq_pic", regex=(r"slave: \d+ RTC interrupts", r"PASS irq_pic"),
-               split_xfail=(PIC_SPLIT, r"FAIL irq_pic: no interrupt with vector 0x30 .*"
-                                       r"\(IRR 0x01 ISR 0x00\)")),
+    *irq_cases("irq_pic", "irq_pic", regex=(r"slave: \d+ RTC interrupts", r"PASS irq_pic")),
     *irq_cases("irq_ipi", "irq_ipi", ["-smp", "2"],
                regex=(r"10 round trips: the AP took 11 IPIs, the BSP 11", r"PASS irq_ipi")),
     *irq_cases("irq_lapic_timer", "irq_lapic_timer",
