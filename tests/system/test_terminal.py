@@ -418,8 +418,19 @@ def test_restored_on_fatal_signal(vm, sig):
     check_restored(v)
 
 
-@pytest.mark.parametrize("sig", [signal.SIGUSR1, signal.SIGUSR2, signal.SIGALRM],
-                         ids=["USR1", "USR2", "ALRM"])
+RT_GAP = pytest.mark.xfail(strict=True, reason=(
+    "src/hw/chardev.c restores the terminal for the classic terminating "
+    "signals but not the real-time ones (SIGRTMIN..SIGRTMAX), whose default "
+    "action also terminates (reported)"))
+TERMINATING = [pytest.param(s, id=s.name[3:]) for s in (
+    signal.SIGUSR1, signal.SIGUSR2, signal.SIGALRM, signal.SIGVTALRM, signal.SIGPROF,
+    signal.SIGIO, signal.SIGPWR, signal.SIGSTKFLT)] + [
+               pytest.param(signal.SIGRTMIN, marks=RT_GAP, id="RTMIN"),
+               pytest.param(signal.SIGRTMIN + 5, marks=RT_GAP, id="RTMIN+5"),
+               pytest.param(signal.SIGRTMAX, marks=RT_GAP, id="RTMAX")]
+
+
+@pytest.mark.parametrize("sig", TERMINATING)
 def test_restored_on_terminating_signal(vm, sig):
     """`kill -USR1` or `timeout -s ALRM`: signals kvmrun does not use still
     end it by default, and the terminal must come back all the same."""
