@@ -11,7 +11,8 @@
  * stays clear for an edge pin; masking the pin stops the ticks and
  * unmasking resumes them; and, where the local APIC shows the vector in
  * service inside its handler, a tick left without its EOI blocks the next
- * until the EOI is written.
+ * until the EOI is written; and in mode 0 (interrupt on terminal count) the
+ * PIT gives one tick.
  */
 #include "irq.h"
 
@@ -155,6 +156,16 @@ void test_main(void)
 		if (n == 0)
 			fail("no tick after the late EOI");
 	}
+
+	/* Mode 0: OUT rises once, at the terminal count, and stays high. */
+	ioapic_mask(pin, true);
+	irq_window(20000);	/* a tick of mode 2 already on its way is not counted */
+	pit_oneshot(PIT_HZ / 20);
+	ioapic_mask(pin, false);
+	n = count_ticks(WINDOW_US, &elapsed);
+	printf("  one-shot (mode 0, 50 ms): %u tick(s) in %lu us\n", n, elapsed);
+	if (n != 1)
+		fail("a mode 0 count gave %u ticks in %lu us (expected 1)", n, elapsed);
 
 	ioapic_mask(pin, true);
 	pit_quiet();

@@ -222,6 +222,13 @@ unsigned int pit_periodic(unsigned int hz)
 	return div;
 }
 
+void pit_oneshot(unsigned int count)
+{
+	outb(PIT_MODE, 0x30);		/* channel 0, lobyte/hibyte, mode 0 */
+	outb(PIT_CH0, (uint8_t)count);
+	outb(PIT_CH0, (uint8_t)(count >> 8));
+}
+
 void pit_quiet(void)
 {
 	outb(PIT_MODE, 0x30);		/* channel 0, lobyte/hibyte, mode 0 */
