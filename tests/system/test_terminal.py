@@ -644,3 +644,40 @@ def test_raw_again_after_fg(vm):
     v.type(CTRL_A + b"x")
     check_quit_by_user(v)
     qt.close()
+
+
+def test_stdin_terminal_stdout_pipe(tmp_path):
+    """`kvmrun ... | tee log`: keys come from the terminal (raw, escapes
+    work), the console goes down the pipe, and the terminal comes back."""
+    need_kvmrun()
+    master, slave, initial = open_tty()
+    sock = str(tmp_path / "q.sock")
+    p = None
+    try:
+        p = subprocess.Popen([KVMRUN, "-accel", "qtest", "-qtest",
+                              f"unix:{sock},server=on,wait=off", "-nographic"] + SERIAL,
+                             stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             start_new_session=True, preexec_fn=become_tty_leader, env=ENV)
+        qt = connect_qtest(sock, lambda: p.poll() is None)
+        deadline = time.monotonic() + 10
+        while termios.tcgetattr(slave)[3] & termios.ICANON and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert not termios.tcgetattr(slave)[3] & termios.ICANON, "stdin never went raw"
+        os.write(master, b"q")
+        assert uart_read(qt, 1) == b"q"
+        for c in b"to the pipe\n":
+            qt.outb(COM1, c)
+        os.write(master, CTRL_A + b"x")
+        out, err = p.communicate(timeout=20)
+        check_clean(err)
+        assert p.returncode == 0, err
+        assert b"to the pipe\n" in out, out
+        assert len(messages(err)) == 1 and "Ctrl-A x" in messages(err)[0], err
+        assert termios.tcgetattr(slave) == initial, "terminal not restored"
+        qt.close()
+    finally:
+        if p and p.poll() is None:
+            p.kill()
+            p.wait(10)
+        os.close(master)
+        os.close(slave)
