@@ -339,3 +339,40 @@ def test_empty_initrd_is_fine(tmp_path, image):
              "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"], timeout=30)
     assert r.status == 1 and b"PASS hello" in r.out, r
     assert messages(r.err) == [], r
+
+
+# ---- the guest kit's vmlinux (ELF64, PVH) ----
+
+def vmlinux():
+    path = KIT / "vmlinux"
+    if not path.exists():
+        pytest.skip(f"{path}: the guest kit is not built (make guest-kit)")
+    return path
+
+
+@pytest.mark.parametrize("cut", ["program-headers", "first-load", "last-load-1"])
+def test_truncated_vmlinux(tmp_path, cut):
+    src = vmlinux()
+    with open(src, "rb") as f:
+        head = f.read(1 << 16)
+    phoff, phsize, loads = elf_loads(head)
+    off, size = loads[0] if cut != "last-load-1" else loads[-1]
+    at = {"program-headers": phoff + phsize // 2, "first-load": off + size // 2,
+          "last-load-1": off + size - 1}[cut]
+    path = tmp_path / "vmlinux.cut"
+    with open(src, "rb") as f, open(path, "wb") as out:
+        out.write(f.read(at))
+    expect_refusal(["-kernel", path], path, "truncated")
+
+
+def test_vmlinux_does_not_fit_in_ram():
+    path = vmlinux()
+    expect_refusal(["-kernel", path, "-m", "16M"], path, "-m")
+
+
+def test_bzimage_small_cmdline_size(tmp_path):
+    """The limit is the kernel's own cmdline_size, whatever it is."""
+    data = bytearray(bzimage().read_bytes())
+    struct.pack_into("<I", data, 0x238, 100)
+    path = write(tmp_path, "bzImage.100", data)
+    expect_refusal(["-kernel", path, "-append", "a" * 101], path, "too long", "100")
