@@ -193,6 +193,8 @@ CASES += [
                regex=(r"10 round trips: the AP took 11 IPIs, the BSP 11", r"PASS irq_ipi")),
     *irq_cases("irq_lapic_timer", "irq_lapic_timer",
                regex=(r"one-shot: 1 interrupt", r"PASS irq_lapic_timer")),
+    *irq_cases("irq_route", "irq_route", ["-smp", "2"],
+               regex=(r"logical 3, fixed: RTE \S+: BSP [1-9]\d*, AP [1-9]", r"PASS irq_route")),
 ]
 
 
