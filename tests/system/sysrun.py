@@ -50,13 +50,23 @@ def need_kvmrun():
         pytest.fail(f"{KVMRUN}: not built (make build/kvmrun-san) or set KVMRUN")
 
 
+KVM_GET_API_VERSION = 0xAE00
+
+
 def kvm_unusable():
     """Why /dev/kvm cannot be used here, or None."""
     try:
         fd = os.open("/dev/kvm", os.O_RDWR | os.O_CLOEXEC)
     except OSError as e:
         return f"/dev/kvm: {e.strerror}"
-    os.close(fd)
+    try:
+        version = fcntl.ioctl(fd, KVM_GET_API_VERSION)
+    except OSError as e:
+        return f"/dev/kvm is not KVM: {e.strerror}"
+    finally:
+        os.close(fd)
+    if version != 12:
+        return f"/dev/kvm: KVM API version {version}, not 12"
     return None
 
 

@@ -8,11 +8,12 @@ import random
 import signal
 import struct
 import sys
+import tempfile
 import time
 
 import pytest
 
-from sysrun import (KIT, check_note, guest, messages, need_kvm, run)
+from sysrun import (KIT, check_note, guest, kvm_unusable, messages, need_kvm, run)
 
 QUICK = 10          # seconds: a refusal is immediate; a boot attempt is not
 
@@ -61,9 +62,14 @@ def write(tmp, name, data):
 
 
 def expect_refusal(args, *words, timeout=QUICK * 3):
-    """status 1, one line naming each of `words`, no note, quick."""
-    need_kvm()
-    r = run(list(args) + ["-nodefaults"], timeout=timeout)
+    """status 1, one line naming each of `words`, no note, quick.  Without
+    a usable /dev/kvm the same loaders run under -accel qtest."""
+    args = list(args) + ["-nodefaults"]
+    with tempfile.TemporaryDirectory(prefix="kvmrun-sys-") as tmp:
+        if kvm_unusable():
+            args = ["-accel", "qtest", "-qtest",
+                    f"unix:{tmp}/qtest.sock,server=on,wait=off"] + args
+        r = run(args, timeout=timeout)
     msgs = messages(r.err)
     assert r.status == 1, f"status {r.status}, expected 1\n{r}"
     assert len(msgs) == 1, f"expected exactly one line on stderr, got {len(msgs)}\n{r}"
