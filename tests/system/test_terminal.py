@@ -681,3 +681,18 @@ def test_stdin_terminal_stdout_pipe(tmp_path):
             p.wait(10)
         os.close(master)
         os.close(slave)
+
+
+def test_ctrl_a_x_with_guest_not_reading(vm):
+    """The guest reads no input (its UART and kvmrun's queue fill up) and the
+    user keeps typing: Ctrl-A x must still be seen and quit."""
+    v = start_tty(vm)
+    qt = v.qtest()
+    qt.inb(COM1 + 5)
+    for _ in range(10):                     # 10 KiB: more than the queue holds
+        v.type(b"y" * 1024)
+        time.sleep(0.02)
+    time.sleep(0.3)
+    v.type(CTRL_A + b"x")
+    check_quit_by_user(v)
+    qt.close()
