@@ -271,6 +271,9 @@ SETUP_ERRORS = [
                                     os.path.join(tmp, "no-such-initrd")], "no-such-initrd"),
     ("cmdline-too-long", lambda tmp: ["-kernel", str(guest("hello-mb")),
                                       "-append", "x" * 40000], "too long"),
+    # Before the console: nothing to restore, nothing may change.
+    ("bad-option", lambda tmp: ["-kernel", str(guest("hello")), "-bogus"], "-bogus"),
+    ("bad-memory", lambda tmp: ["-kernel", str(guest("hello")), "-m", "1M"], "-m"),
 ]
 
 
