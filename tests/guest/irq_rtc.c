@@ -14,6 +14,8 @@
  * EOI; EOI'd with register C unread, the still-asserted input is delivered
  * again at once; once C is read and the EOI written, remote IRR clears and
  * the next period's interrupt arrives.
+ *
+ * mode=alarm: the update-ended and alarm interrupts (see alarm_mode()).
  */
 #include "irq.h"
 
@@ -29,6 +31,7 @@ static volatile unsigned int count, no_flags;
 static volatile bool skip_ack, skip_eoi;
 static volatile unsigned int ack_from;	/* level mode: read C from this count on */
 static volatile uint64_t rte_seen;
+static volatile uint8_t c_seen;		/* register C as handlers read it, ORed */
 static volatile bool tmr_seen, isr_seen;
 
 static bool on_rtc(struct trap_frame *f)
@@ -43,6 +46,7 @@ static bool on_rtc(struct trap_frame *f)
 	if (!skip_ack && n >= ack_from) {
 		uint8_t c = cmos_read(RTC_REG_C);
 
+		c_seen |= c;
 		if ((c & (RTC_C_PF | RTC_C_IRQF)) != (RTC_C_PF | RTC_C_IRQF))
 			no_flags++;
 	}
@@ -173,6 +177,92 @@ static void level_mode(void)
 	cmos_read(RTC_REG_C);
 }
 
+static bool uip(void)
+{
+	return cmos_read(RTC_REG_A) & 0x80;
+}
+
+/* The seconds register, read outside an update. */
+static uint8_t seconds(void)
+{
+	for (int i = 0; i < 100000 && uip(); i++)
+		;
+	return cmos_read(0x00);
+}
+
+static uint8_t add_seconds(uint8_t reg, unsigned int n, bool binary)
+{
+	unsigned int v = binary ? reg : (reg >> 4) * 10 + (reg & 0xf);
+
+	v = (v + n) % 60;
+	return binary ? (uint8_t)v : (uint8_t)((v / 10) << 4 | v % 10);
+}
+
+/* Microseconds until *count reaches want (or limit_us passes). */
+static uint64_t time_to(unsigned int want, unsigned int limit_us)
+{
+	uint64_t t0, t1;
+
+	time_us(&t0);
+	irq_wait(&count, want, limit_us);
+	time_us(&t1);
+	return t1 - t0;
+}
+
+/*
+ * mode=alarm: the update-ended interrupt (UIE) comes once a second with UF
+ * in register C; the alarm (AIE, seconds two ahead, minutes and hours
+ * "don't care") comes once, one to two seconds on, with AF.
+ */
+static void alarm_mode(void)
+{
+	uint8_t b = cmos_read(RTC_REG_B), sec, alarm;
+	uint64_t gap;
+
+	cmos_read(RTC_REG_C);
+	count = 0;
+	c_seen = 0;
+	cmos_write(RTC_REG_B, (b & ~(RTC_B_PIE | RTC_B_AIE)) | RTC_B_UIE);
+	time_to(1, 1500000);
+	gap = time_to(2, 1500000);
+	printf("  update-ended: %u interrupts, the second %lu us after the first; C 0x%02x\n",
+	       count, gap, c_seen);
+	if (count < 2)
+		fail("%u update-ended interrupts in 3 s", count);
+	if (gap < 700000 || gap > 1300000)
+		fail("update-ended interrupts %lu us apart, expected about a second", gap);
+	/* The other flags may be set too: they do not wait for their enable bits. */
+	if ((c_seen & (RTC_C_UF | RTC_C_IRQF)) != (RTC_C_UF | RTC_C_IRQF))
+		fail("register C read 0x%02x in the update-ended handler (expected UF|IRQF)",
+		     c_seen);
+
+	cmos_write(RTC_REG_B, b & ~(RTC_B_PIE | RTC_B_AIE | RTC_B_UIE));
+	irq_window(20000);
+	cmos_read(RTC_REG_C);
+	sec = seconds();
+	alarm = add_seconds(sec, 2, b & 0x04);
+	cmos_write(0x01, alarm);
+	cmos_write(0x03, 0xc0);
+	cmos_write(0x05, 0xc0);
+	count = 0;
+	c_seen = 0;
+	cmos_write(RTC_REG_B, (b & ~(RTC_B_PIE | RTC_B_UIE)) | RTC_B_AIE);
+	gap = time_to(1, 3500000);
+	printf("  alarm at second 0x%02x (now 0x%02x): %u interrupt(s) after %lu us; C 0x%02x\n",
+	       alarm, sec, count, gap, c_seen);
+	if (count != 1)
+		fail("the alarm gave %u interrupts in 3.5 s", count);
+	if (gap < 800000)
+		fail("the alarm for two seconds on came after %lu us", gap);
+	if ((c_seen & (RTC_C_AF | RTC_C_IRQF)) != (RTC_C_AF | RTC_C_IRQF))
+		fail("register C read 0x%02x in the alarm handler (expected AF|IRQF)", c_seen);
+	irq_window(1200000);
+	if (count != 1)
+		fail("the alarm fired again a second later (%u interrupts)", count);
+	cmos_write(RTC_REG_B, b & ~(RTC_B_PIE | RTC_B_AIE | RTC_B_UIE));
+	cmos_read(RTC_REG_C);
+}
+
 void test_main(void)
 {
 	struct irq_routing r;
@@ -196,11 +286,13 @@ void test_main(void)
 		edge_mode();
 	else if (!strncmp(mode, "level", 6))
 		level_mode();
+	else if (!strncmp(mode, "alarm", 6))
+		alarm_mode();
 	else
-		fail("mode=%s: expected edge or level", mode);
+		fail("mode=%s: expected edge, level or alarm", mode);
 	ioapic_mask(pin, true);
 	cmos_write(RTC_REG_A, a);
-	cmos_write(RTC_REG_B, b & ~RTC_B_PIE);
+	cmos_write(RTC_REG_B, b & ~(RTC_B_PIE | RTC_B_AIE | RTC_B_UIE));
 	cmos_read(RTC_REG_C);
 	printf("  (%s mode)\n", mode);
 }

@@ -94,8 +94,12 @@ void pit_quiet(void);
 #define RTC_REG_B	0x0b
 #define RTC_REG_C	0x0c
 #define RTC_B_PIE	0x40
+#define RTC_B_AIE	0x20
+#define RTC_B_UIE	0x10
 #define RTC_C_IRQF	0x80
 #define RTC_C_PF	0x40
+#define RTC_C_AF	0x20
+#define RTC_C_UF	0x10
 uint8_t cmos_read(uint8_t reg);
 void cmos_write(uint8_t reg, uint8_t v);
 
