@@ -7,7 +7,8 @@
  * Checked, each over 200 ms: physical destination AP (only the AP ticks);
  * logical 1 and logical 2 (only that CPU); logical 3, fixed (both CPUs take
  * every tick); logical 3, lowest priority (each tick reaches one of them);
- * a physical destination no CPU has (no CPU ticks).
+ * a physical destination no CPU has (no CPU ticks); and NMI delivery mode to
+ * the AP, with the RTC's IRQ 8 at 64 Hz (NMIs on the AP, vector 0x40 nowhere).
  */
 #include "irq.h"
 
@@ -19,9 +20,10 @@ TEST_NAME("irq_route");
 #define LAPIC_LDR	0x0d0
 #define LAPIC_DFR	0x0e0
 #define RTE_LOWEST	(1ull << 8)
+#define RTE_NMI		(4ull << 8)
 
 static unsigned int pin, bsp_id, ap_id;
-static volatile unsigned int on_bsp, on_ap, elsewhere;
+static volatile unsigned int on_bsp, on_ap, elsewhere, nmi_bsp, nmi_ap;
 static volatile bool ap_ready, done;
 
 static bool on_tick(struct trap_frame *f)
@@ -35,6 +37,17 @@ static bool on_tick(struct trap_frame *f)
 	else
 		__atomic_fetch_add(&elsewhere, 1, __ATOMIC_RELAXED);
 	lapic_eoi();
+	return true;
+}
+
+/* NMIs carry no EOI; the RTC wants its register C read. */
+static bool on_nmi(struct trap_frame *f)
+{
+	cmos_read(RTC_REG_C);
+	if (lapic_id() == ap_id)
+		__atomic_fetch_add(&nmi_ap, 1, __ATOMIC_RELAXED);
+	else
+		__atomic_fetch_add(&nmi_bsp, 1, __ATOMIC_RELAXED);
 	return true;
 }
 
@@ -74,13 +87,39 @@ static uint64_t dest(unsigned int id)
 	return (uint64_t)id << 56;
 }
 
+/*
+ * The RTC (64 Hz, edge) rather than the PIT: KVM's in-kernel PIT waits for
+ * each tick's EOI before the next (its reinject mode), and an NMI has none.
+ */
+static void nmi_phase(unsigned int rtc_pin)
+{
+	const unsigned int low = 64 * WINDOW_US / 1000000 / 3;
+	uint8_t a = cmos_read(RTC_REG_A), b = cmos_read(RTC_REG_B);
+
+	/* Unmasked first: an edge on a masked pin is lost, and IRQ 8 would stay high. */
+	ioapic_set_rte(rtc_pin, VEC | RTE_NMI | dest(ap_id));
+	cmos_write(RTC_REG_A, 0x20 | 0x0a);	/* 64 Hz */
+	cmos_read(RTC_REG_C);
+	cmos_write(RTC_REG_B, b | RTC_B_PIE);
+	irq_window(WINDOW_US);
+	ioapic_mask(rtc_pin, true);
+	cmos_write(RTC_REG_B, b & ~RTC_B_PIE);
+	cmos_write(RTC_REG_A, a);
+	cmos_read(RTC_REG_C);
+	printf("  RTC as NMI, physical, to the AP: RTE 0x%016lx: NMIs on BSP %u, AP %u; "
+	       "vector 0x%x on BSP %u, AP %u\n", ioapic_rte(rtc_pin), nmi_bsp, nmi_ap, VEC,
+	       on_bsp, on_ap);
+	if (on_bsp || on_ap || nmi_bsp || nmi_ap < low)
+		fail("NMI delivery to the AP: expected only NMIs on the AP, %u or more", low);
+}
+
 void test_main(void)
 {
 	const unsigned int want = HZ * WINDOW_US / 1000000, low = want / 3;
 	unsigned int ids[MAX_CPUS], b, a;
 	int n = madt_apic_ids(ids, MAX_CPUS), ap_index = -1;
 	struct irq_routing r;
-	unsigned int nobody = 0;
+	unsigned int nobody = 0, rtc_pin;
 
 	bsp_id = lapic_id();
 	for (int i = 0; i < n; i++) {
@@ -95,13 +134,16 @@ void test_main(void)
 	if (!irq_routing_read(&r))
 		fail("the MADT lists no IOAPIC");
 	pin = r.isa_gsi[0] - r.gsi_base;
-	if (pin >= ioapic_pins())
-		fail("GSI %u of IRQ 0 is not on the IOAPIC", r.isa_gsi[0]);
+	rtc_pin = r.isa_gsi[8] - r.gsi_base;
+	if (pin >= ioapic_pins() || rtc_pin >= ioapic_pins())
+		fail("GSIs %u and %u of IRQs 0 and 8 are not both on the IOAPIC", r.isa_gsi[0],
+		     r.isa_gsi[8]);
 
 	lapic_enable();
 	flat_logical(1);
 	ioapic_mask_all();
 	trap_set_hook(VEC, on_tick);
+	trap_set_hook(2, on_nmi);
 	if (!smp_start_ap(ap_id, (unsigned int)ap_index, ap_wait))
 		fail("the AP with APIC ID %u did not start", ap_id);
 	for (int i = 0; i < 2000 && !__atomic_load_n(&ap_ready, __ATOMIC_ACQUIRE); i++)
@@ -137,6 +179,7 @@ void test_main(void)
 		fail("physical destination %u (no such CPU): BSP %u ticks, AP %u", nobody, b, a);
 
 	pit_quiet();
+	nmi_phase(rtc_pin);
 	__atomic_store_n(&done, true, __ATOMIC_RELEASE);
 	lapic_send_ipi(ap_id, VEC);	/* wakes it to see done */
 	irq_window(20000);
