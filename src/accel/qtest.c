@@ -45,6 +45,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -1268,6 +1269,27 @@ static void conn_acceptable(void *opaque, uint32_t events)
 	c->fd_watched = true;
 }
 
+static char bound_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+
+/* The socket we listen on is ours: leave no file behind at exit. */
+static void unlink_bound_socket(void)
+{
+	if (bound_path[0])
+		unlink(bound_path);
+}
+
+/*
+ * A socket file left by a killed run would make bind() fail with EADDRINUSE
+ * (QEMU removes it too); only a socket is removed, never another file.
+ */
+static void remove_stale_socket(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode))
+		unlink(path);
+}
+
 static int conn_open(struct qtest_conn *c, const char *spec)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -1296,12 +1318,17 @@ static int conn_open(struct qtest_conn *c, const char *spec)
 		c->has_dev = true;
 		return conn_setup_fd(c, fd);
 	}
+	remove_stale_socket(sa.sun_path);
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
 	    listen(fd, 1) < 0) {
 		ret = -errno;
 		log_error("-qtest %s: %s", spec, strerror(errno));
 		close(fd);
 		return ret;
+	}
+	if (!bound_path[0]) {
+		memcpy(bound_path, sa.sun_path, sizeof(bound_path));
+		atexit(unlink_bound_socket);
 	}
 	c->has_dev = true;
 	if (!c->dev.wait) {

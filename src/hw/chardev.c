@@ -149,22 +149,45 @@ static void on_fatal_signal(int sig, siginfo_t *si, void *uc)
 	raise(sig);
 }
 
+static void install_fatal_handler(int sig, const struct sigaction *sa)
+{
+	if (sigaction(sig, NULL, &old_actions[sig]) < 0 ||
+	    old_actions[sig].sa_handler == SIG_IGN)
+		return;
+	sigaction(sig, sa, NULL);
+}
+
+static struct termios raw_termios;
+
+/*
+ * Back in the foreground after Ctrl-Z and fg: the shell gave the terminal
+ * back cooked, so make it raw again (as QEMU's stdio back end does).
+ */
+static void on_continue(int sig)
+{
+	int saved_errno = errno;
+
+	if (tty_raw && tcgetpgrp(tty_fd) == getpgrp())
+		tcsetattr(tty_fd, TCSANOW, &raw_termios);
+	errno = saved_errno;
+}
+
 static void install_fatal_handlers(void)
 {
 	struct sigaction sa = {
 		.sa_sigaction = on_fatal_signal,
 		.sa_flags = SA_SIGINFO | SA_RESETHAND,
 	};
+	struct sigaction cont = { .sa_handler = on_continue, .sa_flags = SA_RESTART };
 
 	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < sizeof(fatal_signals) / sizeof(*fatal_signals); i++) {
-		int sig = fatal_signals[i];
-
-		if (sigaction(sig, NULL, &old_actions[sig]) < 0 ||
-		    old_actions[sig].sa_handler == SIG_IGN)
-			continue;
-		sigaction(sig, &sa, NULL);
-	}
+	for (size_t i = 0; i < sizeof(fatal_signals) / sizeof(*fatal_signals); i++)
+		install_fatal_handler(fatal_signals[i], &sa);
+	/* Real-time signals terminate by default too. */
+	for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
+		install_fatal_handler(sig, &sa);
+	sigemptyset(&cont.sa_mask);
+	sigaction(SIGCONT, &cont, NULL);
 }
 
 static void stdio_atexit(void)
@@ -193,6 +216,7 @@ static int tty_make_raw(int fd, bool signals)
 	t.c_cc[VMIN] = 1;
 	t.c_cc[VTIME] = 0;
 	tty_fd = fd;
+	raw_termios = t;
 	install_fatal_handlers();
 	if (tcsetattr(fd, TCSANOW, &t) < 0)
 		return -errno;

@@ -170,11 +170,6 @@ def test_memmap_and_smp_together():
 
 # ---- what an exit leaves behind ----
 
-@pytest.mark.xfail(strict=True, reason=(
-    "kvmrun leaves its -qtest unix:PATH,server=on socket file behind at exit, "
-    "and a second run on the same PATH fails with 'Address already in use'; "
-    "QEMU unlinks a stale PATH before bind() and removes it when it exits "
-    "(reported)"))
 def test_qtest_server_path_reusable(vm):
     """A stale socket file from an earlier run (one that was killed, say) at
     the -qtest server path: kvmrun takes the path over, and removes it when

@@ -421,16 +421,12 @@ def test_restored_on_fatal_signal(vm, sig):
     check_restored(v)
 
 
-RT_GAP = pytest.mark.xfail(strict=True, reason=(
-    "src/hw/chardev.c restores the terminal for the classic terminating "
-    "signals but not the real-time ones (SIGRTMIN..SIGRTMAX), whose default "
-    "action also terminates (reported)"))
 TERMINATING = [pytest.param(s, id=s.name[3:]) for s in (
     signal.SIGUSR1, signal.SIGUSR2, signal.SIGALRM, signal.SIGVTALRM, signal.SIGPROF,
     signal.SIGIO, signal.SIGPWR, signal.SIGSTKFLT)] + [
-               pytest.param(signal.SIGRTMIN, marks=RT_GAP, id="RTMIN"),
-               pytest.param(signal.SIGRTMIN + 5, marks=RT_GAP, id="RTMIN+5"),
-               pytest.param(signal.SIGRTMAX, marks=RT_GAP, id="RTMAX")]
+               pytest.param(signal.SIGRTMIN, id="RTMIN"),
+               pytest.param(signal.SIGRTMIN + 5, id="RTMIN+5"),
+               pytest.param(signal.SIGRTMAX, id="RTMAX")]
 
 
 @pytest.mark.parametrize("sig", TERMINATING)
@@ -631,10 +627,6 @@ def test_stop_continue_stays_raw(vm):
     check_quit_by_user(v)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "src/hw/chardev.c does not re-apply raw mode on SIGCONT, as QEMU's stdio "
-    "back end does: after Ctrl-Z and fg in bash the console is cooked (echo, "
-    "line buffering) and Ctrl-A x only acts after Enter (reported)"))
 def test_raw_again_after_fg(vm):
     """Ctrl-Z then fg in a shell: the shell put its own settings back while
     kvmrun was stopped; on SIGCONT kvmrun must make the terminal raw again."""
