@@ -1,7 +1,8 @@
 /*
  * The local APIC timer (vector 0x60, divide by 16): its count rate is
  * measured against the ACPI PM timer, then in periodic mode it must fire at
- * "hz=N" (default 100) within a third to one and a half times; masked in
+ * "hz=N" (default 100) within a third to one and a half times; a task
+ * priority (TPR) of the vector's class holds it off; masked in
  * its LVT it fires no more while the count goes on; in one-shot mode it
  * fires once and the current count stays at zero; an initial count of zero
  * stops it.
@@ -84,6 +85,20 @@ void test_main(void)
 		fail("no interrupt with vector 0x%x in %lu us", VEC, elapsed);
 	if (n < want / 3 || n > want * 3 / 2 + 2)
 		fail("%u interrupts in %lu us, expected about %lu", n, elapsed, want);
+
+	/* A task priority of the vector's class holds it off. */
+	lapic_write(LAPIC_TPR, VEC & 0xf0);
+	irq_window(20000);
+	n = window(100000, &elapsed);
+	lapic_write(LAPIC_TPR, 0);
+	printf("  TPR 0x%x: %u interrupts in %lu us\n", VEC & 0xf0, n, elapsed);
+	if (n)
+		fail("%u interrupts of vector 0x%x with the task priority at 0x%x", n, VEC,
+		     VEC & 0xf0);
+	n = window(100000, &elapsed);
+	printf("  TPR 0: %u interrupts in %lu us\n", n, elapsed);
+	if (n == 0)
+		fail("no interrupt once the task priority was lowered again");
 
 	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED | LVT_PERIODIC | VEC);
 	irq_window(20000);
