@@ -75,7 +75,8 @@ static int open_dev_kvm(void)
 	case EACCES:
 	case EPERM:
 		log_error("/dev/kvm: permission denied — add your user to the "
-			  "kvm group (usermod -aG kvm $USER) and log in again");
+			  "kvm group, or whichever group owns /dev/kvm (usermod "
+			  "-aG kvm $USER), and log in again; or run as root");
 		break;
 	default:
 		log_error("/dev/kvm: %s", strerror(errno));
@@ -87,6 +88,11 @@ static int check_kvm_api(int sys_fd)
 {
 	int version = ioctl(sys_fd, KVM_GET_API_VERSION, 0);
 
+	if (version < 0) {
+		log_error("/dev/kvm: not a KVM device (KVM_GET_API_VERSION: %s)",
+			  strerror(errno));
+		return -ENODEV;
+	}
 	if (version != KVM_API_VERSION) {
 		log_error("/dev/kvm: API version %d, kvmrun needs %d — the host "
 			  "kernel's KVM is too old or too new", version,

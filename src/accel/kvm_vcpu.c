@@ -201,7 +201,9 @@ static void handle_shutdown(struct kvm_vcpu *v)
 		fatal(v, "guest triple fault (KVM_EXIT_SHUTDOWN) with -no-reboot");
 		return;
 	}
-	log_warn("vcpu %u: guest triple fault: resetting the VM", v->index);
+	/* Once: a guest that faults on every boot would flood the log. */
+	log_guest_error_once("vcpu %u: guest triple fault: resetting the VM "
+			     "(said once)", v->index);
 	vm_request_reset(v->vm);
 }
 
