@@ -477,7 +477,7 @@ int kvm_complete_insn(struct kvm_vcpu *v)
 	struct kvm_regs regs;
 	struct kvm_sregs sregs;
 	uint64_t fs_base, gs_base;
-	uint16_t ss_sel;
+	uint16_t ss_sel, cs_sel;
 	enum insn_result r;
 	int ret;
 
@@ -490,13 +490,14 @@ int kvm_complete_insn(struct kvm_vcpu *v)
 	fs_base = cpu.seg[S_FS].base;
 	gs_base = cpu.seg[S_GS].base;
 	ss_sel = cpu.seg[S_SS].selector;
+	cs_sel = cpu.seg[S_CS].selector;
 	if (fix_user_entry(&s, &env, &cpu))
 		r = INSN_DONE;
 	else
 		r = run_batch(&cpu, &env, &exc);
 	if (r == INSN_UNSUPPORTED)
 		return -ENOTSUP;
-	/* The XSAVE image, GPRs, RIP, RFLAGS and the FS/GS bases change. */
+	/* The XSAVE image, GPRs, RIP, RFLAGS, FS/GS bases, CS and SS change. */
 	ret = flush_xsave(&s);
 	if (ret)
 		return ret;
@@ -504,7 +505,8 @@ int kvm_complete_insn(struct kvm_vcpu *v)
 	if (ioctl(v->fd, KVM_SET_REGS, &regs) < 0)
 		return -errno;
 	if ((cpu.seg[S_FS].base != fs_base || cpu.seg[S_GS].base != gs_base ||
-	     cpu.seg[S_SS].selector != ss_sel) &&
+	     cpu.seg[S_SS].selector != ss_sel ||
+	     cpu.seg[S_CS].selector != cs_sel) &&
 	    ioctl(v->fd, KVM_SET_SREGS, &sregs) < 0)
 		return -errno;
 	if (r == INSN_EXCEPTION)

@@ -27,7 +27,7 @@ struct fake {
 	uint8_t xsave[4096];
 	uint64_t xcr0;
 	uint64_t xss;
-	uint64_t tsc, tsc_aux;
+	uint64_t tsc, tsc_aux, star;
 	uint32_t feat1_ecx, feat1_edx, feat7_ebx, feat7_ecx, ext_ecx, ext_edx, xsave_d1;
 	int cross_page;		/* accesses that crossed a page: must be 0 */
 	int set_xsave_calls, set_xcr0_calls, flush_calls;
@@ -142,6 +142,9 @@ static int f_get_msr(void *opaque, uint32_t index, uint64_t *value)
 		return 0;
 	case 0xda0:
 		*value = f->xss;
+		return 0;
+	case 0xc0000081:
+		*value = f->star;
 		return 0;
 	default:
 		return -EINVAL;
@@ -1637,6 +1640,51 @@ static void test_fwait(void)
 	CHECK_EQ(r, INSN_UNSUPPORTED);
 }
 
+/* ---- sysret ----------------------------------------------------------------- */
+
+static void test_sysret(void)
+{
+	struct x86_cpu_state c;
+	struct insn_exception exc;
+	enum insn_result r;
+
+	reset();
+	F->star = (0x23ULL << 48) | (0x10ULL << 32);	/* Linux's STAR */
+	cpu64(&c);
+	c.efer |= 1;
+	c.gpr[R_RCX] = 0x00007f0000401000ULL;
+	c.gpr[R_R11] = 0x246 | (1ULL << 16) | (1ULL << 17);
+	r = run(&c, "48 0f 07", &exc);		/* sysretq */
+	CHECK_EQ(r, INSN_DONE);
+	CHECK_EQ(c.rip, 0x00007f0000401000ULL);
+	CHECK_EQ(c.rflags, 0x246);	/* RF and VM cleared */
+	CHECK_EQ(c.seg[S_CS].selector, 0x33);
+	CHECK_EQ(c.seg[S_CS].dpl, 3);
+	CHECK_EQ(c.seg[S_CS].l, 1);
+	CHECK_EQ(c.seg[S_SS].selector, 0x2b);
+	CHECK_EQ(c.seg[S_SS].dpl, 3);
+	/* Non-canonical RCX: #GP(0); from ring 3: #GP(0); without SCE: #UD. */
+	cpu64(&c);
+	c.efer |= 1;
+	c.gpr[R_RCX] = 0x0000800000000000ULL;
+	r = run(&c, "48 0f 07", &exc);
+	CHECK_FAULT(r, exc, 13, 0);
+	CHECK_EQ(c.seg[S_CS].selector, 0);
+	c.gpr[R_RCX] = 0x1000;
+	user(&c);
+	r = run(&c, "48 0f 07", &exc);
+	CHECK_FAULT(r, exc, 13, 0);
+	cpu64(&c);
+	c.efer &= ~1ULL;
+	r = run(&c, "48 0f 07", &exc);
+	CHECK_FAULT(r, exc, 6, -1);
+	/* sysretl (to compatibility mode) is not completed. */
+	c.efer |= 1;
+	c.gpr[R_RCX] = 0x1000;
+	r = run(&c, "0f 07", &exc);
+	CHECK_EQ(r, INSN_UNSUPPORTED);
+}
+
 /* ---- Vector instructions run on the host CPU (simd.c) ------------------- */
 
 #define XMM(n) (160 + 16 * (n))
@@ -1988,6 +2036,7 @@ int main(void)
 	test_fsgsbase();
 	test_hints();
 	test_fwait();
+	test_sysret();
 	test_simd_sse();
 	test_simd_faults();
 	test_simd_avx();

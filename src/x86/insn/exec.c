@@ -58,6 +58,7 @@ static enum insn_result (*const handlers[X86_OP_COUNT])(struct insn_ctx *) = {
 	[X86_OP_MFENCE] = op_hint,
 	[X86_OP_SFENCE] = op_hint,
 	[X86_OP_FWAIT] = op_fwait,
+	[X86_OP_SYSRET] = op_sysret,
 	[X86_OP_SSE] = op_simd,
 	[X86_OP_VEX] = op_simd,
 	[X86_OP_EVEX] = op_simd,

@@ -118,6 +118,7 @@ enum insn_result op_clac_stac(struct insn_ctx *ctx);
 enum insn_result op_fsgsbase(struct insn_ctx *ctx);
 enum insn_result op_hint(struct insn_ctx *ctx);
 enum insn_result op_fwait(struct insn_ctx *ctx);
+enum insn_result op_sysret(struct insn_ctx *ctx);
 
 /* simd.c */
 enum insn_result op_simd(struct insn_ctx *ctx);

@@ -442,3 +442,51 @@ enum insn_result op_fwait(struct insn_ctx *ctx)
 		return INSN_UNSUPPORTED;
 	return insn_fault(ctx, X86_EXC_MF, false, 0);
 }
+
+/* ---- sysret (64-bit) ------------------------------------------------------ */
+
+#define MSR_STAR 0xc0000081u
+#define X86_EFER_SCE_BIT (1ULL << 0)
+
+static void flat_seg(struct x86_seg *sg, uint16_t sel, bool code, bool l)
+{
+	memset(sg, 0, sizeof(*sg));
+	sg->selector = sel;
+	sg->limit = 0xffffffff;
+	sg->type = code ? 0xb : 0x3;
+	sg->s = 1;
+	sg->dpl = 3;
+	sg->present = 1;
+	sg->l = l;
+	sg->db = !l;
+	sg->g = 1;
+}
+
+/*
+ * Linux returns from most system calls with sysretq; on a host whose
+ * emulator cannot leave ring 0 that way it is completed here.  Only the
+ * 64-bit form from 64-bit mode (Linux's); the caller writes CS/SS back.
+ */
+enum insn_result op_sysret(struct insn_ctx *ctx)
+{
+	struct x86_cpu_state *cpu = ctx->cpu;
+	uint64_t star, rcx = cpu->gpr[R_RCX];
+	uint16_t base;
+
+	if (!(cpu->efer & X86_EFER_SCE_BIT) || ctx->mode != 64)
+		return ctx->mode == 64 ? insn_ud(ctx) : INSN_UNSUPPORTED;
+	if (ctx->cpl != 0)
+		return insn_gp0(ctx);
+	if (ctx->insn->opsize != 8)
+		return INSN_UNSUPPORTED;	/* sysretl to compat mode */
+	if (!insn_canonical(ctx, rcx))
+		return insn_gp0(ctx);
+	if (read_msr(ctx, MSR_STAR, &star) < 0)
+		return INSN_UNSUPPORTED;
+	base = (uint16_t)(star >> 48);
+	ctx->next_rip = rcx;
+	cpu->rflags = (cpu->gpr[R_R11] & 0x3c7fd7ULL) | X86_RFLAGS_FIXED;
+	flat_seg(&cpu->seg[S_CS], (uint16_t)((base + 16) | 3), true, true);
+	flat_seg(&cpu->seg[S_SS], (uint16_t)((base + 8) | 3), false, false);
+	return INSN_DONE;
+}
