@@ -174,6 +174,8 @@ IOAPIC_ID = ("with the in-kernel irqchip the IOAPIC's ID register reads 0, but k
              "gives the IOAPIC the ID after the CPUs (-smp N: N); kvmrun's own IOAPIC "
              "(split) reads N.  KVM_SET_IRQCHIP (KVM_IRQCHIP_IOAPIC, state.ioapic.id) can "
              "set it")
+QEMU_IOAPIC_EDGES = ("QEMU's user-space IOAPIC takes every raise of an edge pin's line as an "
+                     "edge, even when the line is already high")
 
 # irq_isr exits with 3 (status 7) when the local APIC keeps no ISR.
 NO_ISR = {7: "this host's local APIC (KVM's, in both irqchip modes) keeps no vector in "
@@ -215,6 +217,11 @@ CASES += [
                regex=(r"entries round-tripped on each of 2\d pins", r"PASS irq_ioapic"),
                xfail=(IOAPIC_ID, r"round-tripped.*FAIL irq_ioapic: the ID register says 0, "
                                  r"the MADT [1-9]")),
+    *irq_cases("irq_line", "irq_line", ["-device", "pc-testdev"],
+               regex=(r"edge: raised while masked, then unmasked: 2 in all",
+                      r"level: asserted while masked, then unmasked: [12] deliver",
+                      r"PASS irq_line"),
+               ref_xfail=("", QEMU_IOAPIC_EDGES)),
     *irq_cases("irq_isr", "irq_isr", regex=(r"after the EOI: 1 deliveries", r"PASS irq_isr"),
                skip_status=NO_ISR),
     *irq_cases("irq_route", "irq_route", ["-smp", "2"],
