@@ -11,8 +11,8 @@
  * stays clear for an edge pin; masking the pin stops the ticks and
  * unmasking resumes them; and, where the local APIC shows the vector in
  * service inside its handler, a tick left without its EOI blocks the next
- * until the EOI is written; and in mode 0 (interrupt on terminal count) the
- * PIT gives one tick.
+ * until the EOI is written; mode 3 (square wave) ticks at the same rate as
+ * mode 2; and in mode 0 (interrupt on terminal count) the PIT gives one tick.
  */
 #include "irq.h"
 
@@ -156,6 +156,15 @@ void test_main(void)
 		if (n == 0)
 			fail("no tick after the late EOI");
 	}
+
+	/* Mode 3 (square wave) rises once a period too. */
+	pit_periodic_mode((unsigned int)hz, 3);
+	count_ticks(WINDOW_US / 4, &elapsed);
+	n = count_ticks(WINDOW_US, &elapsed);
+	want = hz * elapsed / 1000000;
+	printf("  mode 3: %u ticks in %lu us (%lu expected)\n", n, elapsed, want);
+	if (n < want / 3 || n > want * 3 / 2 + 2)
+		fail("mode 3: %u ticks in %lu us, expected about %lu", n, elapsed, want);
 
 	/* Mode 0: OUT rises once, at the terminal count, and stays high. */
 	ioapic_mask(pin, true);

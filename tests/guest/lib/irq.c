@@ -210,13 +210,19 @@ uint8_t pic_read_irr(bool slave)
 
 unsigned int pit_periodic(unsigned int hz)
 {
+	return pit_periodic_mode(hz, 2);
+}
+
+unsigned int pit_periodic_mode(unsigned int hz, unsigned int mode)
+{
 	unsigned int div = (PIT_HZ + hz / 2) / hz;
 
 	if (div < 2)
 		div = 2;
 	if (div > 65535)
 		div = 65535;
-	outb(PIT_MODE, 0x34);		/* channel 0, lobyte/hibyte, mode 2, binary */
+	/* channel 0, lobyte/hibyte, mode 2 or 3, binary */
+	outb(PIT_MODE, (uint8_t)(0x30 | (mode == 3 ? 3 : 2) << 1));
 	outb(PIT_CH0, (uint8_t)div);
 	outb(PIT_CH0, (uint8_t)(div >> 8));
 	return div;

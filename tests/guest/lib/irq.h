@@ -83,6 +83,8 @@ uint8_t pic_read_irr(bool slave);
 
 /* 8254 channel 0: mode 2 (rate generator) at about hz; returns the divisor. */
 unsigned int pit_periodic(unsigned int hz);
+/* The same in mode 2 or mode 3 (square wave: one rising edge a period). */
+unsigned int pit_periodic_mode(unsigned int hz, unsigned int mode);
 /* Channel 0 in mode 0: one rising edge after count (1..65535; 0 is 65536) clocks. */
 void pit_oneshot(unsigned int count);
 /* Channel 0 in mode 0 with the longest count: no further rising edges soon. */
