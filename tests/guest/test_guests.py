@@ -152,7 +152,7 @@ CASES = [
          regex=(r"loading an empty IDT(?!.*still running)", REGDUMP),
          ref_status=0, ref_regex=r"loading an empty IDT(?!.*still running)"),
     Case("unhandled", "unhandled", status=2,
-         regex=(r"executing vpaddd(?!.*(PASS|FAIL))", REGDUMP, r"(?i)c5\W?fd\W?fe\W?00"),
+         regex=(r"executing clzero(?!.*(PASS|FAIL))", REGDUMP, r"(?i)0f\W?01\W?fc"),
          skip_status=NATIVE, ref_xfail=QEMU_STOPS),
     Case("pio_loop", "pio_loop", ["-append", "n=10000"],
          regex=(r"10000 writes to port 0x80 done in ring [03]", r"PASS pio_loop")),

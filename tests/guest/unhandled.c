@@ -1,13 +1,15 @@
 /*
  * An instruction neither this host's KVM emulator nor kvmrun completes, in
- * 64-bit ring 0: by default the AVX2 `vpaddd (%rax), %ymm0, %ymm0` (bytes
- * c5 fd fe 00).  Kernel-mode code is emulated on the development hosts, and
+ * 64-bit ring 0: by default AMD's `clzero` (bytes 0f 01 fc), which the
+ * interpreter decodes but does not execute.  (The first choice, AVX2
+ * `vpaddd`, is completed since the interpreter runs vector instructions on
+ * the host CPU; x87 `fnsave` runs too.)  Kernel-mode code is emulated on the development hosts, and
  * the emulator stops with KVM_EXIT_INTERNAL_ERROR on it.  kvmrun must then
  * print a register dump with the instruction bytes and exit with status 2;
  * it must neither hang nor let the guest continue.
  *
- * "insn=pcmpistri" picks another such instruction should kvmrun
- * ever learn this one.  If the instruction simply runs (a host with
+ * "insn=fnsave", "insn=vpaddd" or "insn=pcmpistri" picks another
+ * instruction should kvmrun ever learn this one.  If the instruction simply runs (a host with
  * hardware virtualization), the guest exits with EXIT_NATIVE, which the
  * runner reports as a skip: there is nothing to test on such a host.
  */
@@ -17,7 +19,7 @@ TEST_NAME("unhandled");
 
 #define EXIT_NATIVE	3
 
-static uint8_t operand[32] __attribute__((aligned(32)));
+static uint8_t operand[128] __attribute__((aligned(64)));
 
 static void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
 {
@@ -61,11 +63,22 @@ static void enable_avx(void)
 
 void test_main(void)
 {
-	char insn[16] = "vpaddd";
+	char insn[16] = "clzero";
 
 	cmdline_get("insn", insn, sizeof(insn));
 	enable_sse();
-	if (!strncmp(insn, "vpaddd", sizeof(insn))) {
+	if (!strncmp(insn, "fnsave", sizeof(insn))) {
+		printf("  executing fnsave (%%rax) (dd 30) in ring 0\n");
+		asm volatile("fninit; fnsave (%0)" : : "a"(operand) : "memory");
+	} else if (!strncmp(insn, "clzero", sizeof(insn))) {
+		uint32_t r[4];
+
+		cpuid(0x80000008, 0, r);
+		if (!(r[1] & 1))
+			not_here("the CPU has no CLZERO");
+		printf("  executing clzero (0f 01 fc) in ring 0\n");
+		asm volatile(".byte 0x0f, 0x01, 0xfc" : : "a"(operand) : "memory");
+	} else if (!strncmp(insn, "vpaddd", sizeof(insn))) {
 		enable_avx();
 		printf("  executing vpaddd (%%rax), %%ymm0, %%ymm0 (c5 fd fe 00) in ring 0\n");
 		asm volatile("vpaddd (%0), %%ymm0, %%ymm0" : : "a"(operand) : "memory");
@@ -73,7 +86,7 @@ void test_main(void)
 		printf("  executing pcmpistri $0, %%xmm1, %%xmm0 (66 0f 3a 63 c1 00) in ring 0\n");
 		asm volatile("pcmpistri $0, %%xmm1, %%xmm0" : : : "rcx", "cc");
 	} else {
-		fail("insn=%s: use vpaddd or pcmpistri", insn);
+		fail("insn=%s: use clzero, fnsave, vpaddd or pcmpistri", insn);
 	}
 	not_here("the instruction ran");
 }
