@@ -170,13 +170,17 @@ QEMU_RTC_EDGES = ("QEMU's RTC raises IRQ 8 again every period while register C i
 QEMU_RTC_NMI = ("QEMU raises the RTC's IRQ 8 with KVM_IRQ_LINE_STATUS, and KVM's in-kernel "
                 "IOAPIC then holds GSI 8 as coalesced until the vector's EOI, which an NMI "
                 "never gets: one NMI arrives, then none")
+
 IOAPIC_ID = ("with the in-kernel irqchip the IOAPIC's ID register reads 0, but kvmrun's MADT "
              "gives the IOAPIC the ID after the CPUs (-smp N: N); kvmrun's own IOAPIC "
              "(split) reads N.  KVM_SET_IRQCHIP (KVM_IRQCHIP_IOAPIC, state.ioapic.id) can "
              "set it")
+
 QEMU_IOAPIC_EDGES = ("QEMU's user-space IOAPIC takes every raise of an edge pin's line as an "
                      "edge, even when the line is already high")
-QEMU_PIT_MODE3 = ("QEMU's user-space PIT and IOAPIC give two ticks a period in mode 3 (" +
+
+QEMU_PIT_MODE3 = ("under kernel-irqchip=split QEMU's user-space PIT and IOAPIC give two "
+                  "ticks a period in mode 3 (seen here; probably as above: " +
                   QEMU_IOAPIC_EDGES + ")")
 
 # irq_isr exits with 3 (status 7) when the local APIC keeps no ISR.

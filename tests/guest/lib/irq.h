@@ -3,8 +3,10 @@
  * it), the 8259A pair, the 8254 PIT, the CMOS RTC's interrupt registers,
  * the local APIC's EOI and timer, and a microsecond clock.
  *
- * Handlers are trap hooks (trap_set_hook); none of these helpers prints, so
- * they may be called from a hook.
+ * Handlers are trap hooks (trap_set_hook).  The register helpers do not
+ * print and may be called from a hook; time_us(), irq_window() and
+ * irq_wait() belong to the BSP's main flow (irq_window fails the test when
+ * there is no PM timer).
  */
 #ifndef GUEST_IRQ_H
 #define GUEST_IRQ_H
