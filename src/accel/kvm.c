@@ -214,9 +214,26 @@ static int set_pc_irq_routing(struct kvm_state *kvm)
 	return 0;
 }
 
+/* The MADT gives the IOAPIC the first ID after the CPUs'; KVM starts at 0. */
+static int set_ioapic_id(struct kvm_state *kvm, unsigned int id)
+{
+	struct kvm_irqchip chip = { .chip_id = KVM_IRQCHIP_IOAPIC };
+
+	if (ioctl(kvm->vm_fd, KVM_GET_IRQCHIP, &chip) < 0)
+		goto err;
+	chip.chip.ioapic.id = id;
+	if (ioctl(kvm->vm_fd, KVM_SET_IRQCHIP, &chip) < 0)
+		goto err;
+	return 0;
+err:
+	log_error("KVM_SET_IRQCHIP (IOAPIC ID): %s", strerror(errno));
+	return -errno;
+}
+
 static int create_irqchip(struct kvm_state *kvm, const struct vm *vm)
 {
 	struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
+	int ret;
 	struct kvm_enable_cap split = {
 		.cap = KVM_CAP_SPLIT_IRQCHIP,
 		.args = { IOAPIC_PINS },
@@ -239,6 +256,9 @@ static int create_irqchip(struct kvm_state *kvm, const struct vm *vm)
 		log_error("KVM_CREATE_PIT2: %s", strerror(errno));
 		return -errno;
 	}
+	ret = set_ioapic_id(kvm, vm->ncpus);
+	if (ret)
+		return ret;
 	return set_pc_irq_routing(kvm);
 }
 

@@ -171,11 +171,6 @@ QEMU_RTC_NMI = ("QEMU raises the RTC's IRQ 8 with KVM_IRQ_LINE_STATUS, and KVM's
                 "IOAPIC then holds GSI 8 as coalesced until the vector's EOI, which an NMI "
                 "never gets: one NMI arrives, then none")
 
-IOAPIC_ID = ("with the in-kernel irqchip the IOAPIC's ID register reads 0, but kvmrun's MADT "
-             "gives the IOAPIC the ID after the CPUs (-smp N: N); kvmrun's own IOAPIC "
-             "(split) reads N.  KVM_SET_IRQCHIP (KVM_IRQCHIP_IOAPIC, state.ioapic.id) can "
-             "set it")
-
 QEMU_IOAPIC_EDGES = ("QEMU's user-space IOAPIC takes every raise of an edge pin's line as an "
                      "edge, even when the line is already high")
 
@@ -221,9 +216,7 @@ CASES += [
     *irq_cases("irq_lapic_timer", "irq_lapic_timer",
                regex=(r"one-shot: 1 interrupt", r"PASS irq_lapic_timer")),
     *irq_cases("irq_ioapic", "irq_ioapic",
-               regex=(r"entries round-tripped on each of 2\d pins", r"PASS irq_ioapic"),
-               xfail=(IOAPIC_ID, r"round-tripped.*FAIL irq_ioapic: the ID register says 0, "
-                                 r"the MADT [1-9]")),
+               regex=(r"entries round-tripped on each of 2\d pins", r"PASS irq_ioapic")),
     *irq_cases("irq_line", "irq_line", ["-device", "pc-testdev"],
                regex=(r"edge: raised while masked, then unmasked: 2 in all",
                       r"level: asserted while masked, then unmasked: [12] deliver",
