@@ -450,7 +450,7 @@ static int kvm_start(struct vm *vm)
 
 	if (kvm->host_is_pvm && !said_pvm) {
 		said_pvm = true;
-		log_info("note: this host's KVM is kvm_pvm, which emulates guest "
+		log_warn("this host's KVM is kvm_pvm, which emulates guest "
 			 "kernel-mode code (about 1M instructions/s): kernel "
 			 "boots take minutes here, user mode runs at full speed");
 	}

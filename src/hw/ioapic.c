@@ -4,7 +4,7 @@
  * and the PC's GSI router that feeds it and the PIC.
  *
  * Registers (32-bit, indirect through IOREGSEL at +0x00 and IOWIN at +0x10):
- * 0x00 ID (bits 24-31, as Linux reads it), 0x01 version, 0x02 arbitration,
+ * 0x00 ID (bits 24-27), 0x01 version, 0x02 arbitration,
  * 0x10 + 2n redirection entry n.
  * A write to the EOI register (+0x40) ends a level-triggered interrupt as a
  * local APIC EOI broadcast would.
@@ -203,7 +203,7 @@ static void reg_write(struct ioapic_state *s, uint32_t val)
 	unsigned int idx;
 
 	if (s->regsel == IOAPIC_ID) {
-		s->id = val >> 24;
+		s->id = (val >> 24) & 0x0f;	/* bits 27:24 only */
 		return;
 	}
 	if (s->regsel < IOAPIC_REDTBL)

@@ -800,7 +800,7 @@ static void host_io(void *opaque, uint64_t offset, uint8_t *data, uint32_t len,
 		if (offset == 0 && len == 4) {
 			if (is_write)
 				h->config_addr = io_data_get(data, 4) &
-						 0x80fffffcu;
+						 0x80ffffffu;
 			else
 				io_data_set(data, 4, h->config_addr);
 		} else if (!is_write) {
@@ -809,7 +809,12 @@ static void host_io(void *opaque, uint64_t offset, uint8_t *data, uint32_t len,
 		return;
 	}
 	f = len <= 4 ? config_target(h->config_addr) : NULL;
-	reg = (h->config_addr & 0xfc) + (offset - 4);
+	/*
+	 * As QEMU (and kvm-unit-tests, which relies on it): the low two bits
+	 * written to 0xCF8 select a byte within the dword, like the data port
+	 * offset.  pci_config_read/write refuse what would run past 256.
+	 */
+	reg = (h->config_addr & 0xff) | (offset - 4);
 	if (is_write) {
 		if (f)
 			pci_config_write(f, reg, len, io_data_get(data, len));

@@ -37,7 +37,7 @@ KIT = BUILD / "guest-kit"
 
 DEBUG_EXIT = ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
 # The start-up note on hosts whose KVM emulates guest kernel code.
-PVM_NOTE_RE = re.compile(r"^kvmrun: note: .*kvm_pvm.*$", re.M)
+PVM_NOTE_RE = re.compile(r"^kvmrun: warning: .*kvm_pvm.*$", re.M)
 HOST_IS_PVM = os.path.exists("/sys/module/kvm_pvm")
 
 ENV = dict(os.environ)

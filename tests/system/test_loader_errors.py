@@ -168,7 +168,7 @@ def test_bzimage_cmdline_at_the_limit_is_taken(vm):
     v = vm(["-kernel", path, "-append", "a" * size, "-nodefaults"])
     deadline = time.monotonic() + QUICK
     while v.running() and time.monotonic() < deadline:
-        if v.err_drain.wait_for(rb"note:", 0.1):
+        if v.err_drain.wait_for(rb"kvm_pvm", 0.1):
             break
     assert v.running(), f"a {size}-byte command line was refused:\n{v}"
     v.signal(signal.SIGTERM)
