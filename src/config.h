@@ -49,6 +49,8 @@ struct vm_config {
 	bool nographic;
 	bool nodefaults;
 	bool no_reboot;
+	/* -global kvm-pit.lost_tick_policy=discard: no PIT tick re-injection */
+	bool pit_discard_lost_ticks;
 
 	/* -device isa-debug-exit,iobase=..,iosize=.. */
 	bool debug_exit;

@@ -327,6 +327,9 @@ static const char *const usage_text =
 "                        pci-testdev  the PCI test device of kvm-unit-tests\n"
 "-nodefaults             create no default devices: no serial port unless\n"
 "                        -serial gives one\n"
+"-global kvm-pit.lost_tick_policy=delay|discard\n"
+"                        whether missed PIT ticks are re-injected (delay, the\n"
+"                        default) or dropped\n"
 "\n"
 "Display options:\n"
 "-display none           no display (kvmrun has no graphical display)\n"
@@ -1108,6 +1111,33 @@ static int opt_no_reboot(struct parse_state *st, const char *arg)
 	return 0;
 }
 
+/*
+ * -global DRIVER.PROP=VALUE: QEMU's way to set a default property.  The one
+ * kvmrun has is the in-kernel PIT's lost-tick policy, which test runners
+ * (kvm-unit-tests' x86/run) always pass.
+ */
+static int opt_global(struct parse_state *st, const char *arg)
+{
+	static const char prefix[] = "kvm-pit.lost_tick_policy=";
+
+	if (strncmp(arg, prefix, sizeof(prefix) - 1) != 0) {
+		log_error("-global %s: unsupported; kvmrun knows only "
+			  "kvm-pit.lost_tick_policy=delay|discard", arg);
+		return -EINVAL;
+	}
+	arg += sizeof(prefix) - 1;
+	if (strcmp(arg, "delay") == 0) {
+		st->cfg->pit_discard_lost_ticks = false;
+	} else if (strcmp(arg, "discard") == 0) {
+		st->cfg->pit_discard_lost_ticks = true;
+	} else {
+		log_error("-global kvm-pit.lost_tick_policy=%s: use delay "
+			  "(re-inject missed ticks, the default) or discard", arg);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 struct option_def {
 	const char *name;
 	bool has_arg;
@@ -1137,6 +1167,7 @@ static const struct option_def option_defs[] = {
 	{ "serial", true, opt_serial },
 	{ "qtest", true, opt_qtest },
 	{ "qtest-log", true, opt_qtest_log },
+	{ "global", true, opt_global },
 };
 
 static const struct option_def *find_option(const char *arg)

@@ -256,6 +256,15 @@ static int create_irqchip(struct kvm_state *kvm, const struct vm *vm)
 		log_error("KVM_CREATE_PIT2: %s", strerror(errno));
 		return -errno;
 	}
+	if (vm->cfg->pit_discard_lost_ticks) {
+		struct kvm_reinject_control rc = { .pit_reinject = 0 };
+
+		if (ioctl(kvm->vm_fd, KVM_REINJECT_CONTROL, &rc) < 0) {
+			log_error("-global kvm-pit.lost_tick_policy=discard: "
+				  "KVM_REINJECT_CONTROL: %s", strerror(errno));
+			return -errno;
+		}
+	}
 	ret = set_ioapic_id(kvm, vm->ncpus);
 	if (ret)
 		return ret;

@@ -717,8 +717,31 @@ static void test_general(void)
 	}
 }
 
+static void test_global_pit_policy(void)
+{
+	struct vm_config cfg;
+	char *ok[] = { "kvmrun", "-kernel", "k", "-global",
+		       "kvm-pit.lost_tick_policy=discard", NULL };
+	char *delay[] = { "kvmrun", "-kernel", "k", "--global",
+			  "kvm-pit.lost_tick_policy=delay", NULL };
+	char *bad_value[] = { "kvmrun", "-kernel", "k", "-global",
+			      "kvm-pit.lost_tick_policy=slew", NULL };
+	char *bad_prop[] = { "kvmrun", "-kernel", "k", "-global",
+			     "isa-serial.chardev=x", NULL };
+	char *missing[] = { "kvmrun", "-kernel", "k", "-global", NULL };
+
+	CHECK_EQ(options_parse(5, ok, &cfg), OPTIONS_RUN);
+	CHECK(cfg.pit_discard_lost_ticks);
+	CHECK_EQ(options_parse(5, delay, &cfg), OPTIONS_RUN);
+	CHECK(!cfg.pit_discard_lost_ticks);
+	CHECK_EQ(options_parse(5, bad_value, &cfg), -EINVAL);
+	CHECK_EQ(options_parse(5, bad_prop, &cfg), -EINVAL);
+	CHECK_EQ(options_parse(4, missing, &cfg), -EINVAL);
+}
+
 int main(void)
 {
+	test_global_pit_policy();
 	test_defaults();
 	test_parse_size();
 	test_m();
