@@ -28,7 +28,7 @@ static uint64_t mib_up(uint64_t bytes)
 	return bytes / MIB + (bytes % MIB != 0);
 }
 
-int kfile_open(struct kfile *f, const char *path)
+int kfile_open(struct kfile *f, const char *path, const char *role)
 {
 	struct stat st;
 	int err;
@@ -42,7 +42,8 @@ int kfile_open(struct kfile *f, const char *path)
 	f->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (f->fd < 0) {
 		err = -errno;
-		log_error("%s: %s", path, strerror(-err));
+		/* QEMU's wording, which test runners look for. */
+		log_error("could not open %s %s: %s", role, path, strerror(-err));
 		return err;
 	}
 	if (fstat(f->fd, &st) < 0) {
@@ -203,7 +204,7 @@ int initrd_load(const struct vm *vm, const char *path, uint64_t lo,
 	uint64_t at;
 	int ret;
 
-	ret = kfile_open(&f, path);
+	ret = kfile_open(&f, path, "initrd");
 	if (ret)
 		return ret;
 	lo = (lo + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
@@ -462,7 +463,7 @@ int x86_load_kernel(struct vm *vm)
 		log_error("no kernel to boot: give one with -kernel FILE");
 		return -EINVAL;
 	}
-	ret = kfile_open(&f, vm->cfg->kernel);
+	ret = kfile_open(&f, vm->cfg->kernel, "kernel");
 	if (ret)
 		return ret;
 	ret = load_kernel_file(vm, &f);

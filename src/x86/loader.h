@@ -68,7 +68,7 @@ struct kfile {
 	uint64_t size;
 };
 
-int kfile_open(struct kfile *f, const char *path);
+int kfile_open(struct kfile *f, const char *path, const char *role);
 void kfile_close(struct kfile *f);
 /*
  * Read exactly len bytes at off into buf; a file too short for that is
