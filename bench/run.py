@@ -692,11 +692,12 @@ def boot_notes(boot):
         notes.append("(a) `hello`'s own work in CPU time (its CPU time minus the "
                      "exit-at-once guest's; guest kernel mode is emulated here): "
                      + ", ".join(parts) + ".")
-    notes.append("(a) kvmrun creates KVM's in-kernel PIC, IOAPIC and PIT "
-                 "(kernel-irqchip=on); QEMU's microvm does not: it defaults to "
-                 "kernel-irqchip=split, with the PIC, IOAPIC and PIT in user space, as kvmrun "
-                 "has them with `-accel kvm,kernel-irqchip=split` (the rows so marked compare "
-                 "those two). QEMU with kernel-irqchip=on, exit-at-once guest / `hello`: "
+    notes.append("(a) kvmrun's default uses KVM's in-kernel PIC and IOAPIC with its own "
+                 "PIT (KVM's PIT costs milliseconds to tear down on this host); QEMU's "
+                 "microvm defaults to kernel-irqchip=split, with the PIC, IOAPIC and PIT in "
+                 "user space, as kvmrun has them with `-accel kvm,kernel-irqchip=split` (the "
+                 "rows so marked compare those two). QEMU with kernel-irqchip=on, "
+                 "exit-at-once guest / `hello`: "
                  f"{ms(boot.get(('qemu-on', 'exit')))} / {ms(boot.get(('qemu-on', 'hello')))}.")
     notes.append("(a) KVM's own share: a bare program (bench/pio_floor.c, N = 0: create "
                  "the VM, a 4 MiB slot, one vCPU, one exit, exit) takes "
@@ -728,7 +729,7 @@ def pio_rows(pio):
     ]
     if kmode == "ring 0":
         rows.append(("(b) the same in CPU time, against the bare loop with KVM's irqchip + PIT "
-                     "(as kvmrun creates them)", us(cpu.get("kvmrun")),
+                     "(the most kvmrun can create)", us(cpu.get("kvmrun")),
                      f"bare KVM loop + irqchip, ring 0: {us(cpu.get('floor0irq'))}",
                      ratio(cpu.get("kvmrun"), cpu.get("floor0irq")), ""))
     if "qemu" in wall:
@@ -748,7 +749,7 @@ def pio_notes(pio, exits, sysc):
              f"ring 0 {us(inproc.get('floor0'))}, ring 3 (IOPL 3 set with KVM_SET_REGS) "
              f"{us(inproc.get('floor3'))}. Whole-process, wall / CPU: bare ring 3 "
              f"{us(wall.get('floor3'))} / {us(cpu.get('floor3'))}; bare ring 0 with KVM's "
-             f"in-kernel irqchip + PIT, as kvmrun creates them, {us(wall.get('floor0irq'))} / "
+             f"in-kernel irqchip + PIT, {us(wall.get('floor0irq'))} / "
              f"{us(cpu.get('floor0irq'))}"
              + (f"; QEMU {us(wall.get('qemu'))} / {us(cpu.get('qemu'))}" if "qemu" in wall
                 else "") + ".",

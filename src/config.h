@@ -49,7 +49,12 @@ struct vm_config {
 	bool nographic;
 	bool nodefaults;
 	bool no_reboot;
-	/* -global kvm-pit.lost_tick_policy=discard: no PIT tick re-injection */
+	/*
+	 * -global kvm-pit.lost_tick_policy=delay|discard: use KVM's in-kernel
+	 * PIT (QEMU's kvm-pit device), with or without re-injection of missed
+	 * ticks; otherwise kvmrun's own PIT serves.
+	 */
+	bool kvm_pit;
 	bool pit_discard_lost_ticks;
 
 	/* -device isa-debug-exit,iobase=..,iosize=.. */

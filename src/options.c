@@ -328,8 +328,8 @@ static const char *const usage_text =
 "-nodefaults             create no default devices: no serial port unless\n"
 "                        -serial gives one\n"
 "-global kvm-pit.lost_tick_policy=delay|discard\n"
-"                        whether missed PIT ticks are re-injected (delay, the\n"
-"                        default) or dropped\n"
+"                        use KVM's in-kernel PIT (QEMU's kvm-pit) instead of\n"
+"                        kvmrun's, re-injecting missed ticks (delay) or not\n"
 "\n"
 "Display options:\n"
 "-display none           no display (kvmrun has no graphical display)\n"
@@ -1114,7 +1114,7 @@ static int opt_no_reboot(struct parse_state *st, const char *arg)
 /*
  * -global DRIVER.PROP=VALUE: QEMU's way to set a default property.  The one
  * kvmrun has is the in-kernel PIT's lost-tick policy, which test runners
- * (kvm-unit-tests' x86/run) always pass.
+ * (kvm-unit-tests' x86/run) always pass; naming kvm-pit selects KVM's PIT.
  */
 static int opt_global(struct parse_state *st, const char *arg)
 {
@@ -1126,6 +1126,7 @@ static int opt_global(struct parse_state *st, const char *arg)
 		return -EINVAL;
 	}
 	arg += sizeof(prefix) - 1;
+	st->cfg->kvm_pit = true;
 	if (strcmp(arg, "delay") == 0) {
 		st->cfg->pit_discard_lost_ticks = false;
 	} else if (strcmp(arg, "discard") == 0) {

@@ -127,6 +127,13 @@ struct vm *vm_create(const struct vm_config *cfg, struct guest_mem *mem)
 		goto err_wake;
 	current_vm = vm;
 	vm->user_irqchip = !vm->accel->has_irqchip(vm);
+	/*
+	 * KVM's in-kernel PIT costs ~16 ms to tear down on some hosts (SRCU
+	 * grace periods in kvm_free_pit), most of a short VM's life; guests
+	 * use the PIT only to calibrate at boot.  So kvmrun's own PIT serves
+	 * unless the user configures KVM's (-global kvm-pit.*).
+	 */
+	vm->user_pit = vm->user_irqchip || !cfg->kvm_pit;
 	ret = vm->accel->init(vm);
 	if (ret)
 		goto err_event;

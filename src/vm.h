@@ -39,7 +39,8 @@ struct vm {
 	const struct accel_ops *accel;
 	void *accel_priv;
 	unsigned int ncpus;
-	bool user_irqchip;		/* PIC/IOAPIC/PIT modelled here */
+	bool user_irqchip;		/* PIC/IOAPIC modelled here */
+	bool user_pit;			/* the PIT modelled here */
 	struct irqchip_ops irqchip;	/* set by the user-space irqchip */
 	/* qtest's irq_intercept_in: sees every GSI change instead of the chip. */
 	void (*irq_intercept)(void *opaque, unsigned int gsi, int level);

@@ -252,11 +252,11 @@ static int create_irqchip(struct kvm_state *kvm, const struct vm *vm)
 		log_error("KVM_CREATE_IRQCHIP: %s", strerror(errno));
 		return -errno;
 	}
-	if (ioctl(kvm->vm_fd, KVM_CREATE_PIT2, &pit) < 0) {
+	if (!vm->user_pit && ioctl(kvm->vm_fd, KVM_CREATE_PIT2, &pit) < 0) {
 		log_error("KVM_CREATE_PIT2: %s", strerror(errno));
 		return -errno;
 	}
-	if (vm->cfg->pit_discard_lost_ticks) {
+	if (!vm->user_pit && vm->cfg->pit_discard_lost_ticks) {
 		struct kvm_reinject_control rc = { .pit_reinject = 0 };
 
 		if (ioctl(kvm->vm_fd, KVM_REINJECT_CONTROL, &rc) < 0) {

@@ -519,7 +519,7 @@ static int pit_realize(struct vm *vm)
 {
 	int ret;
 
-	if (!vm->user_irqchip)
+	if (!vm->user_pit)
 		return 0;
 	pit = calloc(1, sizeof(*pit));
 	if (!pit) {

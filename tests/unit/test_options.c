@@ -730,7 +730,10 @@ static void test_global_pit_policy(void)
 			     "isa-serial.chardev=x", NULL };
 	char *missing[] = { "kvmrun", "-kernel", "k", "-global", NULL };
 
+	CHECK_EQ(options_parse(3, ok, &cfg), OPTIONS_RUN);
+	CHECK(!cfg.kvm_pit);
 	CHECK_EQ(options_parse(5, ok, &cfg), OPTIONS_RUN);
+	CHECK(cfg.kvm_pit);
 	CHECK(cfg.pit_discard_lost_ticks);
 	CHECK_EQ(options_parse(5, delay, &cfg), OPTIONS_RUN);
 	CHECK(!cfg.pit_discard_lost_ticks);
