@@ -158,6 +158,25 @@ uint64_t low_ram_end(const struct guest_mem *mem)
 	return guest_ram_span(mem, 0);
 }
 
+/*
+ * What kvmrun itself writes below 1 MiB for a 32-bit entry (PVH, multiboot)
+ * and what firmware would own there.  A kernel may load anywhere else in
+ * RAM, as QEMU allows (kvm-unit-tests' realmode.flat loads at 0x8000).
+ */
+struct boot_area {
+	uint64_t base, size;
+	const char *what;
+};
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static const struct boot_area boot_areas[] = {
+	{ LAYOUT_GDT, 0x100, "boot GDT" },
+	{ LAYOUT_BOOT_INFO, 0x1000, "boot information" },
+	{ LAYOUT_CMDLINE, LAYOUT_CMDLINE_MAX, "command line" },
+	{ LAYOUT_EBDA, LAYOUT_HIGHMEM - LAYOUT_EBDA, "EBDA, BIOS area and ACPI tables" },
+};
+
 int check_kernel_range(const struct kfile *f, const struct guest_mem *mem,
 		       uint64_t gpa, uint64_t len, const char *what)
 {
@@ -169,12 +188,18 @@ int check_kernel_range(const struct kfile *f, const struct guest_mem *mem,
 			  (unsigned long long)len);
 		return -EINVAL;
 	}
-	if (gpa < LAYOUT_HIGHMEM) {
-		log_error("%s: %s at %#llx..%#llx overlaps the boot area below 1 MiB "
-			  "(kernels must load at or above %#llx)",
-			  f->path, what, (unsigned long long)gpa,
-			  (unsigned long long)end, LAYOUT_HIGHMEM);
-		return -EINVAL;
+	for (size_t i = 0; i < ARRAY_SIZE(boot_areas); i++) {
+		const struct boot_area *a = &boot_areas[i];
+
+		if (gpa < a->base + a->size && end > a->base) {
+			log_error("%s: %s at %#llx..%#llx overlaps kvmrun's %s at "
+				  "%#llx..%#llx below 1 MiB",
+				  f->path, what, (unsigned long long)gpa,
+				  (unsigned long long)end, a->what,
+				  (unsigned long long)a->base,
+				  (unsigned long long)(a->base + a->size));
+			return -EINVAL;
+		}
 	}
 	/* No -m can put RAM in the 32-bit MMIO hole: say so, not "larger -m". */
 	if (len && gpa < MEM_HIGH_BASE && end > MEM_MMIO_HOLE_BASE) {
