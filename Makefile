@@ -94,7 +94,9 @@ RUN_SMP	?= 2
 # KVM emulates kernel code; -no-reboot makes a panic or the shell's exit end
 # kvmrun instead of booting again.
 # The rest turns off stall detectors and self-tests that misfire or take
-# minutes when kernel code runs at ~1M instructions/s (kvm_pvm hosts).
+# minutes when kernel code runs at ~1M instructions/s (kvm_pvm hosts); the
+# uncompressed initramfs spares minutes of emulated inflating there too.
+# tests/linux/linuxvm.py uses the same parameters.
 SLOW_HOST_APPEND := tsc=reliable nosoftlockup rcupdate.rcu_cpu_stall_suppress=1 \
 	sysctl.kernel.hung_task_timeout_secs=0 cryptomgr.notests \
 	initcall_blacklist=ftrace_check_for_weak_functions,tracer_init_tracefs
@@ -109,20 +111,19 @@ run: deps
 	@$(MAKE) --no-print-directory $(BUILD)/kvmrun
 	@scripts/guest-kit.sh $(BUILD)
 	$(BUILD)/kvmrun -m $(RUN_MEM) -smp $(RUN_SMP) -nographic -no-reboot \
-		-kernel $(KIT)/vmlinux -initrd $(KIT)/initramfs.cpio.gz \
+		-kernel $(KIT)/vmlinux -initrd $(KIT)/initramfs.cpio \
 		-append "$(RUN_APPEND)"
 
 # Level 4: real Linux under KVM (slow on hosts whose KVM emulates kernel code).
 check-linux: deps
 	@$(MAKE) --no-print-directory $(BUILD)/kvmrun
 	@scripts/guest-kit.sh $(BUILD)
-	@BUILD=$(BUILD) LINUX_APPEND="$${LINUX_APPEND-$(SLOW_HOST_APPEND)}" \
-		$(PYTHON) -m pytest -q -p no:cacheprovider tests/linux
+	@BUILD=$(abspath $(BUILD)) $(PYTHON) -m pytest -q -p no:cacheprovider tests/linux
 
 # The level-4 harness itself, proven against QEMU's software CPU (seconds).
 check-linux-ref: deps
 	@scripts/guest-kit.sh $(BUILD)
-	@BUILD=$(BUILD) KVMRUN_REF=qemu-tcg $(PYTHON) -m pytest -q -p no:cacheprovider tests/linux
+	@BUILD=$(abspath $(BUILD)) KVMRUN_REF=qemu-tcg $(PYTHON) -m pytest -q -p no:cacheprovider tests/linux
 
 $(BUILD)/bench/pio_floor: bench/pio_floor.c
 	@mkdir -p $(@D)
