@@ -2015,10 +2015,48 @@ static void test_simd_blake2s_forms(void)
 	}
 }
 
+/* clflush/clflushopt/clwb: feature-checked, the line's address faults as a read. */
+static void test_cache_line(void)
+{
+	struct x86_cpu_state c;
+	struct insn_exception exc;
+	enum insn_result r;
+
+	reset();
+	cpu64(&c);
+	c.gpr[R_RDI] = DATA;
+	F->feat7_ebx |= 1u << 24;			/* CLWB */
+	r = run(&c, "66 0f ae 37", &exc);		/* clwb [rdi] */
+	CHECK_EQ(r, INSN_DONE);
+	CHECK_EQ(c.rip, CODE + 4);
+
+	c.rip = CODE;
+	F->page[0x5000 / 4096] = PG_ABSENT;
+	c.gpr[R_RDI] = 0x5000;
+	r = run(&c, "66 0f ae 37", &exc);
+	CHECK_FAULT(r, exc, 14, 0);			/* read, not present */
+	CHECK_EQ(exc.cr2, 0x5000);
+	CHECK_EQ(c.rip, CODE);
+
+	F->feat7_ebx &= ~(1u << 24);
+	c.gpr[R_RDI] = DATA;
+	r = run(&c, "66 0f ae 37", &exc);
+	CHECK_FAULT(r, exc, 6, -1);
+
+	F->feat1_edx |= 1u << 19;			/* CLFSH */
+	r = run(&c, "0f ae 3f", &exc);			/* clflush [rdi] */
+	CHECK_EQ(r, INSN_DONE);
+	F->feat1_edx &= ~(1u << 19);
+	c.rip = CODE;
+	r = run(&c, "0f ae 3f", &exc);
+	CHECK_FAULT(r, exc, 6, -1);
+}
+
 int main(void)
 {
 	F = calloc(1, sizeof(*F));
 	test_int();
+	test_cache_line();
 	test_single_step_and_unsupported();
 	test_fetch();
 	test_cmpxchg();

@@ -58,6 +58,9 @@ static enum insn_result (*const handlers[X86_OP_COUNT])(struct insn_ctx *) = {
 	[X86_OP_MFENCE] = op_hint,
 	[X86_OP_SFENCE] = op_hint,
 	[X86_OP_FWAIT] = op_fwait,
+	[X86_OP_CLFLUSH] = op_cache_line,
+	[X86_OP_CLFLUSHOPT] = op_cache_line,
+	[X86_OP_CLWB] = op_cache_line,
 	[X86_OP_SYSRET] = op_sysret,
 	[X86_OP_SSE] = op_simd,
 	[X86_OP_VEX] = op_simd,
@@ -121,6 +124,9 @@ static const struct {
 	[FEAT_SMAP] = { 7, 0, 1, 20 },
 	[FEAT_FSGSBASE] = { 7, 0, 1, 0 },
 	[FEAT_SSE2] = { 1, 0, 3, 26 },
+	[FEAT_CLFSH] = { 1, 0, 3, 19 },
+	[FEAT_CLFLUSHOPT] = { 7, 0, 1, 23 },
+	[FEAT_CLWB] = { 7, 0, 1, 24 },
 };
 
 bool insn_has_feature(const struct insn_ctx *ctx, enum insn_feature f)

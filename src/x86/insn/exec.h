@@ -66,6 +66,9 @@ enum insn_feature {
 	FEAT_SMAP,
 	FEAT_FSGSBASE,
 	FEAT_SSE2,
+	FEAT_CLFSH,
+	FEAT_CLFLUSHOPT,
+	FEAT_CLWB,
 };
 
 /* exec.c */
@@ -117,6 +120,7 @@ enum insn_result op_bitcount(struct insn_ctx *ctx);
 enum insn_result op_clac_stac(struct insn_ctx *ctx);
 enum insn_result op_fsgsbase(struct insn_ctx *ctx);
 enum insn_result op_hint(struct insn_ctx *ctx);
+enum insn_result op_cache_line(struct insn_ctx *ctx);
 enum insn_result op_fwait(struct insn_ctx *ctx);
 enum insn_result op_sysret(struct insn_ctx *ctx);
 

@@ -411,6 +411,29 @@ enum insn_result op_hint(struct insn_ctx *ctx)
 	return INSN_DONE;
 }
 
+/*
+ * clflush, clflushopt, clwb: write a cache line back.  Guest RAM is ordinary,
+ * coherent host memory, so there is nothing to write; what remains is the
+ * architectural checks: the feature, and the line's address, which faults
+ * as a one-byte read would.
+ */
+enum insn_result op_cache_line(struct insn_ctx *ctx)
+{
+	enum insn_feature f = ctx->insn->op == X86_OP_CLWB ? FEAT_CLWB :
+			      ctx->insn->op == X86_OP_CLFLUSHOPT ? FEAT_CLFLUSHOPT :
+			      FEAT_CLFSH;
+	enum insn_result r;
+	uint8_t byte;
+	uint64_t la;
+
+	if (!insn_has_feature(ctx, f))
+		return insn_ud(ctx);
+	r = insn_mem_addr(ctx, 1, false, &la);
+	if (r)
+		return r;
+	return insn_read(ctx, la, &byte, 1);
+}
+
 /* ---- fwait --------------------------------------------------------------- */
 
 #define X86_CR0_MP_BIT (1ULL << 1)
