@@ -1901,6 +1901,11 @@ static void test_simd_faults(void)
 	c.cr4 &= ~X86_CR4_OSFXSR;
 	r = run(&c, "66 0f fe c1", &exc);
 	CHECK_FAULT(r, exc, 6, -1);
+	/* VEX needs OSXSAVE and XCR0, not OSFXSR (kvm-unit-tests' xsave). */
+	simd_setup(&c);
+	c.cr4 &= ~X86_CR4_OSFXSR;
+	r = run(&c, "c5 d9 ef dd", &exc);		/* vpxor xmm3, xmm4, xmm5 */
+	CHECK_EQ(r, INSN_DONE);
 	/* VEX without AVX in XCR0: #UD. */
 	simd_setup(&c);
 	F->xcr0 = 3;

@@ -458,7 +458,8 @@ static enum insn_result check_state(struct insn_ctx *ctx, uint64_t xcr0)
 
 	if (cpu->cr0 & X86_CR0_EM_BIT)
 		return insn_ud(ctx);
-	if (!(cpu->cr4 & X86_CR4_OSFXSR) && in->op != X86_OP_EMMS &&
+	/* Legacy SSE needs OSFXSR; VEX/EVEX only OSXSAVE and XCR0 (SDM 2.3). */
+	if (!(cpu->cr4 & X86_CR4_OSFXSR) && !vex && in->op != X86_OP_EMMS &&
 	    in->op != X86_OP_X87)
 		return insn_ud(ctx);
 	if (vex && (!(cpu->cr4 & X86_CR4_OSXSAVE) ||
