@@ -11,19 +11,31 @@
 #include "vm.h"
 #include "x86/insn/insn.h"
 
+int kvm_translate(struct kvm_vcpu *v, uint64_t la, uint64_t *gpa,
+		  bool *writeable)
+{
+	struct kvm_translation tr = { .linear_address = la };
+
+	if (ioctl(v->fd, KVM_TRANSLATE, &tr) < 0 || !tr.valid)
+		return -EFAULT;
+	*gpa = tr.physical_address;
+	if (writeable)
+		*writeable = tr.writeable;
+	return 0;
+}
+
 int kvm_read_virt(struct kvm_vcpu *v, uint64_t la, void *buf, unsigned int len)
 {
 	uint8_t *out = buf;
 
 	while (len > 0) {
-		struct kvm_translation tr = { .linear_address = la };
 		unsigned int chunk = 4096 - (la & 4095);
+		uint64_t gpa;
 
 		if (chunk > len)
 			chunk = len;
-		if (ioctl(v->fd, KVM_TRANSLATE, &tr) < 0 || !tr.valid)
-			return -EFAULT;
-		if (guest_read(v->vm->mem, tr.physical_address, out, chunk))
+		if (kvm_translate(v, la, &gpa, NULL) ||
+		    guest_read(v->vm->mem, gpa, out, chunk))
 			return -EFAULT;
 		out += chunk;
 		la += chunk;

@@ -47,8 +47,9 @@ struct session {
 static int lookup(struct session *s, uint64_t la, struct tlb_entry **out)
 {
 	uint64_t page = (la >> 12) + 1;
-	struct kvm_translation tr = { .linear_address = la & ~0xfffULL };
 	struct tlb_entry *e;
+	uint64_t gpa;
+	bool writeable;
 
 	for (unsigned int i = 0; i < TLB_SIZE; i++) {
 		if (s->tlb[i].page == page) {
@@ -56,12 +57,12 @@ static int lookup(struct session *s, uint64_t la, struct tlb_entry **out)
 			return 0;
 		}
 	}
-	if (ioctl(s->v->fd, KVM_TRANSLATE, &tr) < 0 || !tr.valid)
+	if (kvm_translate(s->v, la & ~0xfffULL, &gpa, &writeable))
 		return -EFAULT;
 	e = &s->tlb[s->tlb_next++ % TLB_SIZE];
 	e->page = page;
-	e->gpa_page = tr.physical_address & ~0xfffULL;
-	e->writeable = tr.writeable;
+	e->gpa_page = gpa & ~0xfffULL;
+	e->writeable = writeable;
 	*out = e;
 	return 0;
 }
@@ -80,7 +81,6 @@ static int translate(struct session *s, uint64_t la, unsigned int len,
 	 * does not check permissions), so only its "not writeable" can be
 	 * trusted; user-mode accesses are not refused on its word.
 	 */
-	(void)access;
 	if ((access & INSN_ACC_WRITE) && !e->writeable)
 		return -EACCES;
 	*hva = gpa_to_hva(s->v->vm->mem, e->gpa_page | (la & 0xfff), len);

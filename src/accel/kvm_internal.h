@@ -45,6 +45,9 @@ int kvm_complete_insn(struct kvm_vcpu *v);
 void kvm_vcpu_kick(struct kvm_vcpu *v);
 /* Print the vCPU's registers and the bytes at RIP, for a fatal exit. */
 void kvm_dump_vcpu(struct kvm_vcpu *v, const char *why);
+/* The guest-physical address of linear address la; -EFAULT if unmapped. */
+int kvm_translate(struct kvm_vcpu *v, uint64_t la, uint64_t *gpa,
+		  bool *writeable);
 /* Read guest-virtual memory through KVM_TRANSLATE; -EFAULT if unmapped. */
 int kvm_read_virt(struct kvm_vcpu *v, uint64_t la, void *buf, unsigned int len);
 
