@@ -22,6 +22,33 @@ enum serial_mode {
 	SERIAL_NONE,
 };
 
+/*
+ * -cpu MODEL[,+feat|-feat|feat=on|off|prop=value...]: the model's CPUID as
+ * QEMU defines it, filtered by what KVM supports, then the user's changes.
+ */
+#define CPU_MAX_FEATURE_CHANGES 64
+
+enum cpu_tristate { CPU_DEFAULT = -1, CPU_OFF = 0, CPU_ON = 1 };
+
+struct cpu_config {
+	const char *model;		/* "host", "max" or a named model */
+	/* +feat / -feat in command-line order; index into cpu_features[] */
+	uint16_t change_feature[CPU_MAX_FEATURE_CHANGES];
+	bool change_on[CPU_MAX_FEATURE_CHANGES];
+	unsigned int nchanges;
+	char vendor[13];		/* "" for the model's */
+	char model_id[49];		/* "" for the model's */
+	bool model_id_set;
+	int family, model_number, stepping; /* -1 for the model's */
+	uint32_t level, xlevel;		/* 0 for the model's */
+	unsigned int phys_bits;		/* 0 for the default */
+	int host_phys_bits;		/* enum cpu_tristate */
+	int pmu;			/* enum cpu_tristate */
+	bool hide_kvm;			/* kvm=off: no KVM CPUID leaves */
+	bool enforce;			/* a missing feature is an error */
+	bool check;			/* ... or a warning (default) */
+};
+
 enum irqchip_mode {
 	IRQCHIP_KERNEL,		/* PIC, IOAPIC, PIT, LAPIC all in the kernel */
 	IRQCHIP_SPLIT,		/* LAPIC in the kernel; PIC, IOAPIC, PIT here */
@@ -38,7 +65,7 @@ struct vm_config {
 	const char *initrd;
 	const char *append;
 	const char *name;
-	const char *cpu_model;		/* "host" or "max" */
+	struct cpu_config cpu;
 
 	enum accel_kind accel;
 	enum irqchip_mode irqchip;
@@ -56,6 +83,9 @@ struct vm_config {
 	 */
 	bool kvm_pit;
 	bool pit_discard_lost_ticks;
+	bool no_pit;			/* -machine pit=off */
+	bool mem_lock;			/* -overcommit mem-lock=on */
+	bool cpu_pm;			/* -overcommit cpu-pm=on */
 
 	/* -device isa-debug-exit,iobase=..,iosize=.. */
 	bool debug_exit;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
@@ -72,6 +73,10 @@ int main(int argc, char **argv)
 	ret = setup_signals();
 	if (ret)
 		die("signals: %s", strerror(-ret));
+	if (cfg.mem_lock && mlockall(MCL_CURRENT | MCL_FUTURE) < 0)
+		die("-overcommit mem-lock=on: cannot lock memory: %s — raise "
+		    "the locked-memory limit (ulimit -l) or run as root",
+		    strerror(errno));
 	ret = guest_mem_init(&mem, cfg.ram_size);
 	if (ret)
 		die("-m %llu MiB: cannot map guest RAM: %s — try a smaller -m",

@@ -302,13 +302,16 @@ static const char *const usage_text =
 "                        accel=kvm|qtest  the accelerator (as -accel)\n"
 "                        kernel-irqchip=on|split  interrupt controllers in\n"
 "                        the kernel (on, the default) or only the LAPIC (split)\n"
+"                        pit=on|off  the 8254 timer (default on)\n"
+"                        vmport=off|auto  accepted; there is no VMware port\n"
 "-M ...                  the same as -machine\n"
 "-accel name[,prop=value[,...]]\n"
 "                        the accelerator: kvm (the default) or qtest;\n"
 "                        -accel help lists them.  kvm takes\n"
 "                        kernel-irqchip=on|split\n"
 "-enable-kvm             the same as -machine accel=kvm\n"
-"-cpu host|max           the CPU model (default host)\n"
+"-cpu model[,+feat|-feat|feat=on|off|prop=value...]\n"
+"                        the CPU model (default host; see -cpu help)\n"
 "-smp [cpus=]n[,maxcpus=n][,sockets=n][,dies=1][,cores=n][,threads=n]\n"
 "                        the number of CPUs (1 to 255, default 1) and their\n"
 "                        topology; maxcpus, if given, must equal cpus\n"
@@ -316,6 +319,10 @@ static const char *const usage_text =
 "                        K, M, G or T (e.g. 512M, 1.5G); default 256M,\n"
 "                        2M to 1T, rounded up to 8 KiB\n"
 "-name [guest=]name      the guest's name\n"
+"-overcommit [mem-lock=on|off][,cpu-pm=on|off]\n"
+"                        mem-lock=on locks all memory, guest RAM included;\n"
+"                        cpu-pm=on lets the guest halt and pause without\n"
+"                        exiting (for vCPUs on dedicated host CPUs)\n"
 "\n"
 "Device options:\n"
 "-device driver[,prop=value[,...]]\n"
@@ -378,21 +385,16 @@ static int list_machine_props(void)
 	printf("kvmrun-machine options:\n"
 	       "  accel=<kvm|qtest>      - the accelerator (default: kvm)\n"
 	       "  kernel-irqchip=<on|split> - interrupt controllers in KVM "
-	       "(default: on)\n");
+	       "(default: on)\n"
+	       "  pit=<on|off>           - the 8254 PIT (default: on)\n"
+	       "  vmport=<off|auto>      - VMware's I/O port: not provided "
+	       "(default: auto, meaning off)\n");
 	return OPTIONS_EXIT_OK;
 }
 
 static int list_accels(void)
 {
 	printf("Accelerators supported in kvmrun:\nkvm\nqtest\n");
-	return OPTIONS_EXIT_OK;
-}
-
-static int list_cpus(void)
-{
-	printf("Available CPUs:\n"
-	       "x86 host   the host CPU's features that KVM supports (default)\n"
-	       "x86 max    every feature the accelerator supports\n");
 	return OPTIONS_EXIT_OK;
 }
 
@@ -721,6 +723,40 @@ static int machine_type(struct parse_state *st, const char *arg,
 	return -EINVAL;
 }
 
+/* QEMU's booleans: on/off, yes/no, true/false. */
+static int on_off(struct parse_state *st, const char *what,
+		  const struct subopt *so, const char *val, bool *out)
+{
+	if (!strcmp(val, "on") || !strcmp(val, "yes") || !strcmp(val, "true")) {
+		*out = true;
+		return 0;
+	}
+	if (!strcmp(val, "off") || !strcmp(val, "no") ||
+	    !strcmp(val, "false")) {
+		*out = false;
+		return 0;
+	}
+	log_error("-%s %s: %.*s='%s' — use on or off", st->opt, what,
+		  (int)so->key_len, so->key, val);
+	return -EINVAL;
+}
+
+/* QEMU's pc machines have VMware's backdoor port unless vmport=off. */
+static int machine_vmport(struct parse_state *st, const char *what,
+			  const char *val)
+{
+	if (!strcmp(val, "off") || !strcmp(val, "auto"))
+		return 0;
+	if (!strcmp(val, "on")) {
+		log_error("-%s %s: kvmrun has no VMware backdoor port (vmport) "
+			  "— leave vmport off", st->opt, what);
+		return -EINVAL;
+	}
+	log_error("-%s %s: vmport='%s' — use on, off or auto", st->opt, what,
+		  val);
+	return -EINVAL;
+}
+
 static int opt_machine(struct parse_state *st, const char *arg)
 {
 	struct subopt_iter it;
@@ -731,6 +767,8 @@ static int opt_machine(struct parse_state *st, const char *arg)
 
 	subopt_start(&it, arg, "type");
 	while (subopt_next(&it, &so)) {
+		bool pit;
+
 		if (subopt_is_help(&so)) {
 			help = true;
 			continue;
@@ -747,9 +785,16 @@ static int opt_machine(struct parse_state *st, const char *arg)
 			ret = irqchip_by_name(st, arg, buf,
 					      &st->machine_irqchip);
 			st->machine_irqchip_given = true;
+		} else if (key_is(&so, "pit")) {
+			ret = on_off(st, arg, &so, buf, &pit);
+			if (!ret)
+				st->cfg->no_pit = !pit;
+		} else if (key_is(&so, "vmport")) {
+			ret = machine_vmport(st, arg, buf);
 		} else {
 			ret = unknown_subopt(st, arg, &so, "the machine takes "
-					     "type, accel, kernel-irqchip");
+					     "type, accel, kernel-irqchip, pit, "
+					     "vmport");
 		}
 		if (ret)
 			return ret;
@@ -762,21 +807,8 @@ static int opt_machine(struct parse_state *st, const char *arg)
 static int opt_cpu(struct parse_state *st, const char *arg)
 {
 	if (is_help(arg))
-		return list_cpus();
-	if (strcmp(arg, "host") == 0) {
-		st->cfg->cpu_model = "host";
-		return 0;
-	}
-	if (strcmp(arg, "max") == 0) {
-		st->cfg->cpu_model = "max";
-		return 0;
-	}
-	if (strchr(arg, ','))
-		log_error("-cpu %s: CPU features and properties are not "
-			  "supported — use -cpu host or -cpu max", arg);
-	else
-		log_error("-cpu %s: only host and max are supported", arg);
-	return -EINVAL;
+		return options_list_cpus();
+	return options_parse_cpu(&st->cfg->cpu, arg);
 }
 
 static int opt_name(struct parse_state *st, const char *arg)
@@ -1139,6 +1171,36 @@ static int opt_global(struct parse_state *st, const char *arg)
 	return 0;
 }
 
+/*
+ * -overcommit mem-lock=on|off,cpu-pm=on|off: lock kvmrun's memory (guest RAM
+ * included) against swapping; let the guest halt and pause without exiting
+ * to the host (for vCPUs pinned to dedicated host CPUs).
+ */
+static int opt_overcommit(struct parse_state *st, const char *arg)
+{
+	struct subopt_iter it;
+	struct subopt so;
+	char buf[VALUE_MAX];
+	int ret;
+
+	subopt_start(&it, arg, NULL);
+	while (subopt_next(&it, &so)) {
+		ret = subopt_value(st, arg, &so, buf, sizeof(buf));
+		if (ret)
+			return ret;
+		if (key_is(&so, "mem-lock"))
+			ret = on_off(st, arg, &so, buf, &st->cfg->mem_lock);
+		else if (key_is(&so, "cpu-pm"))
+			ret = on_off(st, arg, &so, buf, &st->cfg->cpu_pm);
+		else
+			ret = unknown_subopt(st, arg, &so, "-overcommit takes "
+					     "mem-lock, cpu-pm");
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 struct option_def {
 	const char *name;
 	bool has_arg;
@@ -1169,6 +1231,7 @@ static const struct option_def option_defs[] = {
 	{ "qtest", true, opt_qtest },
 	{ "qtest-log", true, opt_qtest_log },
 	{ "global", true, opt_global },
+	{ "overcommit", true, opt_overcommit },
 };
 
 static const struct option_def *find_option(const char *arg)
@@ -1264,7 +1327,7 @@ static void config_defaults(struct vm_config *cfg)
 	cfg->smp_sockets = 1;
 	cfg->smp_cores = 1;
 	cfg->smp_threads = 1;
-	cfg->cpu_model = "host";
+	options_cpu_defaults(&cfg->cpu);
 	cfg->accel = ACCEL_KVM;
 	cfg->irqchip = IRQCHIP_KERNEL;
 	cfg->serial = SERIAL_STDIO;

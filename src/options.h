@@ -13,6 +13,14 @@
 
 #ifndef KVMRUN_VERSION
 #define KVMRUN_VERSION "0.1.0"
+/*
+ * -cpu MODEL[,+feat|-feat|feat=on|off|prop=value...] into cc (reset first).
+ * 0, or -EINVAL after one error line.  options_cpu.c.
+ */
+int options_parse_cpu(struct cpu_config *cc, const char *arg);
+void options_cpu_defaults(struct cpu_config *cc);
+int options_list_cpus(void);
+
 #endif
 
 #define OPTIONS_RUN 0		/* start the VM */
@@ -32,5 +40,13 @@ void options_usage(FILE *out);
  * reads it.  Exported for the unit tests.  0, -EINVAL or -ERANGE.
  */
 int options_parse_size(const char *s, uint64_t *bytes);
+
+/*
+ * -cpu MODEL[,+feat|-feat|feat=on|off|prop=value...] into cc (reset first).
+ * 0, or -EINVAL after one error line.  options_cpu.c.
+ */
+int options_parse_cpu(struct cpu_config *cc, const char *arg);
+void options_cpu_defaults(struct cpu_config *cc);
+int options_list_cpus(void);
 
 #endif

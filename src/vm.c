@@ -133,7 +133,8 @@ struct vm *vm_create(const struct vm_config *cfg, struct guest_mem *mem)
 	 * use the PIT only to calibrate at boot.  So kvmrun's own PIT serves
 	 * unless the user configures KVM's (-global kvm-pit.*).
 	 */
-	vm->user_pit = vm->user_irqchip || !cfg->kvm_pit;
+	vm->accel_pit = !cfg->no_pit && !vm->user_irqchip && cfg->kvm_pit;
+	vm->user_pit = !cfg->no_pit && !vm->accel_pit;
 	ret = vm->accel->init(vm);
 	if (ret)
 		goto err_event;

@@ -41,6 +41,7 @@ struct vm {
 	unsigned int ncpus;
 	bool user_irqchip;		/* PIC/IOAPIC modelled here */
 	bool user_pit;			/* the PIT modelled here */
+	bool accel_pit;			/* the accelerator's PIT (KVM's) */
 	struct irqchip_ops irqchip;	/* set by the user-space irqchip */
 	/* qtest's irq_intercept_in: sees every GSI change instead of the chip. */
 	void (*irq_intercept)(void *opaque, unsigned int gsi, int level);

@@ -21,6 +21,7 @@
 #include "hw/ioapic.h"
 #include "hw/pic.h"
 #include "util/log.h"
+#include "x86/cpu_model.h"
 #include "vm.h"
 
 #define KVM_TSS_ADDR 0xfffbd000UL
@@ -126,6 +127,35 @@ static struct kvm_cpuid2 *get_supported_cpuid(int sys_fd)
 			return NULL;
 	}
 	return NULL;
+}
+
+/*
+ * Bits KVM_GET_SUPPORTED_CPUID leaves out although KVM provides them, as
+ * QEMU adds them: the hypervisor bit, and the TSC-deadline timer of KVM's
+ * local APIC (always in the kernel here).
+ */
+static void add_kvm_provided_cpuid(int sys_fd, struct kvm_cpuid2 *supported)
+{
+	for (unsigned int i = 0; i < supported->nent; i++) {
+		struct kvm_cpuid_entry2 *e = &supported->entries[i];
+
+		if (e->function != 1)
+			continue;
+		e->ecx |= 1U << 31;
+		if (ioctl(sys_fd, KVM_CHECK_EXTENSION,
+			  KVM_CAP_TSC_DEADLINE_TIMER) > 0)
+			e->ecx |= 1U << 24;
+	}
+}
+
+/* A guest reset rebuilds the VM: say what -cpu left out only once. */
+static bool cpu_model_reported;
+
+static uint64_t ram_top(const struct guest_mem *mem)
+{
+	const struct mem_region *r = &mem->regions[mem->nr_regions - 1];
+
+	return r->gpa + r->size;
 }
 
 /*
@@ -252,11 +282,11 @@ static int create_irqchip(struct kvm_state *kvm, const struct vm *vm)
 		log_error("KVM_CREATE_IRQCHIP: %s", strerror(errno));
 		return -errno;
 	}
-	if (!vm->user_pit && ioctl(kvm->vm_fd, KVM_CREATE_PIT2, &pit) < 0) {
+	if (vm->accel_pit && ioctl(kvm->vm_fd, KVM_CREATE_PIT2, &pit) < 0) {
 		log_error("KVM_CREATE_PIT2: %s", strerror(errno));
 		return -errno;
 	}
-	if (!vm->user_pit && vm->cfg->pit_discard_lost_ticks) {
+	if (vm->accel_pit && vm->cfg->pit_discard_lost_ticks) {
 		struct kvm_reinject_control rc = { .pit_reinject = 0 };
 
 		if (ioctl(kvm->vm_fd, KVM_REINJECT_CONTROL, &rc) < 0) {
@@ -269,6 +299,34 @@ static int create_irqchip(struct kvm_state *kvm, const struct vm *vm)
 	if (ret)
 		return ret;
 	return set_pc_irq_routing(kvm);
+}
+
+/*
+ * -overcommit cpu-pm=on: HLT, PAUSE and MWAIT stay in the guest, as QEMU
+ * does for vCPUs that own their host CPU.  Must precede KVM_CREATE_VCPU.
+ */
+static int disable_idle_exits(struct kvm_state *kvm)
+{
+	int caps = ioctl(kvm->vm_fd, KVM_CHECK_EXTENSION,
+			 KVM_CAP_X86_DISABLE_EXITS);
+	struct kvm_enable_cap cap = { .cap = KVM_CAP_X86_DISABLE_EXITS };
+
+	if (caps <= 0 || !(caps & KVM_X86_DISABLE_EXITS_HLT)) {
+		log_error("-overcommit cpu-pm=on: the host's KVM cannot leave "
+			  "HLT to the guest (KVM_CAP_X86_DISABLE_EXITS) — drop "
+			  "cpu-pm=on");
+		return -ENOTSUP;
+	}
+	cap.args[0] = caps & (KVM_X86_DISABLE_EXITS_HLT |
+			      KVM_X86_DISABLE_EXITS_PAUSE |
+			      KVM_X86_DISABLE_EXITS_MWAIT |
+			      KVM_X86_DISABLE_EXITS_CSTATE);
+	if (ioctl(kvm->vm_fd, KVM_ENABLE_CAP, &cap) < 0) {
+		log_error("-overcommit cpu-pm=on: KVM_CAP_X86_DISABLE_EXITS: %s",
+			  strerror(errno));
+		return -errno;
+	}
+	return 0;
 }
 
 static int map_guest_ram(struct kvm_state *kvm, const struct guest_mem *mem)
@@ -370,6 +428,12 @@ static int kvm_init(struct vm *vm)
 		goto err;
 	}
 	merge_emulated_cpuid(kvm->sys_fd, kvm->cpuid);
+	add_kvm_provided_cpuid(kvm->sys_fd, kvm->cpuid);
+	ret = cpu_model_apply(kvm->cpuid, &vm->cfg->cpu, ram_top(vm->mem),
+			      cpu_model_reported);
+	if (ret)
+		goto err;
+	cpu_model_reported = true;
 	kvm->host_is_pvm = host_kvm_is_pvm();
 	ret = create_vm_fd(kvm);
 	if (ret)
@@ -377,6 +441,11 @@ static int kvm_init(struct vm *vm)
 	ret = create_irqchip(kvm, vm);
 	if (ret)
 		goto err;
+	if (vm->cfg->cpu_pm) {
+		ret = disable_idle_exits(kvm);
+		if (ret)
+			goto err;
+	}
 	ret = map_guest_ram(kvm, vm->mem);
 	if (ret)
 		goto err;

@@ -53,7 +53,6 @@ void cpuid_fixup(struct kvm_cpuid2 *c, unsigned int apic_id, unsigned int ncpus)
 			e->ebx |= (ncpus > 1 ? (1U << order_of(ncpus)) : 1) << 16;
 			if (ncpus > 1)
 				e->edx |= 1U << 28;	/* HTT: EBX[23:16] valid */
-			e->ecx |= 1U << 31;		/* running under a hypervisor */
 			break;
 		case 0xb:
 		case 0x1f:

@@ -162,6 +162,24 @@ CASES = [
     Case("unhandled", "unhandled", status=2,
          regex=(r"executing clzero(?!.*(PASS|FAIL))", REGDUMP, r"(?i)0f\W?01\W?fc"),
          skip_status=NATIVE, ref_xfail=QEMU_STOPS),
+    # -cpu: what the guest's CPUID says in ring 0 (KVM answers from the table
+    # kvmrun set).  QEMU must agree on the same command line.
+    Case("cpuid-host", "cpuid", ["-cpu", "host,-arch-capabilities"]),
+    Case("cpuid-qemu64", "cpuid", ["-cpu", "qemu64", "-append",
+                                    "vendor=AuthenticAMD sig=0x60fb1 level=13 "
+                                    "xlevel=0x8000000a phys=40 brand=QEMU"],
+         ref_machine="pc"),
+    Case("cpuid-properties", "cpuid",
+         ["-cpu", "qemu64,vendor=GenuineIntel,family=6,model=85,stepping=4,level=7,"
+                  "xlevel=0x80000008,phys-bits=39,model-id=Hello",
+          "-append", "vendor=GenuineIntel sig=0x50654 level=7 xlevel=0x80000008 phys=39 "
+                     "brand=Hello"], ref_machine="pc"),
+    Case("cpuid-Opteron_G1", "cpuid", ["-cpu", "Opteron_G1,vendor=AuthenticAMD",
+                                        "-append", "vendor=AuthenticAMD sig=0xf61 level=5 "
+                                                   "phys=40"], ref_machine="pc"),
+    Case("cpuid-detects-mismatch", "cpuid", ["-cpu", "qemu64", "-append",
+                                              "vendor=GenuineIntel"],
+         status=3, regex=fail_re("cpuid", "vendor 'AuthenticAMD', expected 'GenuineIntel'")),
     Case("pio_loop", "pio_loop", ["-append", "n=10000"],
          regex=(r"10000 writes to port 0x80 done in ring [03]", r"PASS pio_loop")),
 ]

@@ -214,3 +214,22 @@ def test_reprogram_and_wide_access(qtest):
     # A 16-bit write is two byte writes to consecutive ports.
     qt.outw(0x40, 0x0010 | 0x0000)
     assert qt.inb(0x43) == 0xff           # the control port is write-only
+
+
+def test_machine_pit_off_has_no_pit(qtest):
+    """-machine pit=off: nothing answers at the PIT's ports, and no IRQ 0
+    comes however long the clock runs (the speaker port 0x61 goes too: its
+    gate and OUT bits belong to channel 2)."""
+    qt = qtest(["-machine", "pit=off"])
+    qt.irq_intercept_in("ioapic")
+    program(qt, 0, 2, 1193)
+    for port in (0x40, 0x41, 0x42, 0x43, 0x61):
+        assert qt.inb(port) == 0xff, hex(port)
+    qt.clock_step(10**9)
+    assert qt.irq_events == []
+    # The same program with the PIT present does tick (the test can fail).
+    qt2 = qtest()
+    qt2.irq_intercept_in("ioapic")
+    program(qt2, 0, 2, 1193)
+    qt2.clock_step(10**8)
+    assert (0, True) in qt2.irq_events

@@ -15,12 +15,13 @@
 
 #include "config.h"
 #include "options.h"
+#include "x86/cpu_model.h"
 #include "unit.h"
 
 #define MIB (1ULL << 20)
 #define GIB (1ULL << 30)
 
-static char out_buf[16384], err_buf[4096];
+static char out_buf[65536], err_buf[4096];
 
 static void slurp(FILE *f, char *buf, size_t size)
 {
@@ -158,7 +159,7 @@ static void test_defaults(void)
 	CHECK_EQ(cfg.smp_threads, 1);
 	CHECK(cfg.kernel == args[2]);
 	CHECK(!cfg.initrd && !cfg.append && !cfg.name);
-	CHECK_STR(cfg.cpu_model, "host");
+	CHECK_STR(cfg.cpu.model, "host");
 	CHECK_EQ(cfg.accel, ACCEL_KVM);
 	CHECK_EQ(cfg.irqchip, IRQCHIP_KERNEL);
 	CHECK(!cfg.qtest_chardev && !cfg.qtest_log);
@@ -575,17 +576,124 @@ static void test_name_display_cpu(void)
 	ERR((K, "-display"), "-display: requires an argument");
 
 	if (OK(&cfg, K, "-cpu", "host"))
-		CHECK_STR(cfg.cpu_model, "host");
+		CHECK_STR(cfg.cpu.model, "host");
 	if (OK(&cfg, K, "-cpu", "max"))
-		CHECK_STR(cfg.cpu_model, "max");
-	EXIT(("-cpu", "help"), "host", "max");
-	ERR((K, "-cpu", "qemu64"),
-	    "kvmrun: -cpu qemu64: only host and max are supported\n");
-	ERR((K, "-cpu", "Skylake-Server"), "-cpu Skylake-Server",
-	    "only host and max");
-	ERR((K, "-cpu", ""), "-cpu", "only host and max");
-	ERR((K, "-cpu", "host,+x2apic"), "-cpu host,+x2apic", "features");
+		CHECK_STR(cfg.cpu.model, "max");
+	EXIT(("-cpu", "help"), "host", "max", "qemu64", "Skylake-Server",
+	     "Recognized CPUID flags", "sse4.2", "tsc-deadline");
 	ERR((K, "-cpu"), "-cpu: requires an argument");
+}
+
+static void test_cpu_model(void)
+{
+	struct vm_config cfg;
+	const struct cpu_config *cc = &cfg.cpu;
+
+	if (OK(&cfg, K, "-cpu", "qemu64")) {
+		CHECK_STR(cc->model, "qemu64");
+		CHECK_EQ(cc->nchanges, 0);
+		CHECK(cc->check && !cc->enforce && !cc->hide_kvm);
+		CHECK_EQ(cc->family, -1);
+		CHECK_EQ(cc->pmu, CPU_DEFAULT);
+	}
+	if (OK(&cfg, K, "-cpu", "Skylake-Server"))
+		CHECK_STR(cc->model, "Skylake-Server");
+	/* +f, -f, f, f=on/off, QEMU's aliases and '_' spelling, in order. */
+	if (OK(&cfg, K, "-cpu", "qemu64,+x2apic,-pcid,tsc_deadline,"
+	       "sse4_2=off,sse3=on,xd")) {
+		CHECK_EQ(cc->nchanges, 6);
+		CHECK_STR(cpu_features[cc->change_feature[0]].name, "x2apic");
+		CHECK(cc->change_on[0]);
+		CHECK_STR(cpu_features[cc->change_feature[1]].name, "pcid");
+		CHECK(!cc->change_on[1]);
+		CHECK_STR(cpu_features[cc->change_feature[2]].name,
+			  "tsc-deadline");
+		CHECK(cc->change_on[2]);
+		CHECK_STR(cpu_features[cc->change_feature[3]].name, "sse4.2");
+		CHECK(!cc->change_on[3]);
+		CHECK_STR(cpu_features[cc->change_feature[4]].name, "pni");
+		CHECK_STR(cpu_features[cc->change_feature[5]].name, "nx");
+	}
+	if (OK(&cfg, K, "-cpu", "max,vendor=GenuineIntel,family=6,model=85,"
+	       "stepping=4,level=0xd,xlevel=0x80000008,model-id=My CPU,"
+	       "phys-bits=39,pmu=off,kvm=off,enforce,check=off,"
+	       "migratable=no")) {
+		CHECK_STR(cc->vendor, "GenuineIntel");
+		CHECK_EQ(cc->family, 6);
+		CHECK_EQ(cc->model_number, 85);
+		CHECK_EQ(cc->stepping, 4);
+		CHECK_EQ(cc->level, 0xd);
+		CHECK_EQ(cc->xlevel, 0x80000008);
+		CHECK(cc->model_id_set);
+		CHECK_STR(cc->model_id, "My CPU");
+		CHECK_EQ(cc->phys_bits, 39);
+		CHECK_EQ(cc->pmu, CPU_OFF);
+		CHECK(cc->hide_kvm && cc->enforce && !cc->check);
+	}
+	if (OK(&cfg, K, "-cpu", "IvyBridge,phys-bits=36,host-phys-bits=off")) {
+		CHECK_EQ(cc->phys_bits, 36);
+		CHECK_EQ(cc->host_phys_bits, CPU_OFF);
+	}
+	/* The last -cpu wins whole, as in QEMU. */
+	if (OK(&cfg, K, "-cpu", "qemu64,+pcid", "-cpu", "max"))
+		CHECK(!strcmp(cc->model, "max") && cc->nchanges == 0);
+
+	ERR((K, "-cpu", "qemu65"),
+	    "kvmrun: -cpu qemu65: unknown CPU model 'qemu65' — see -cpu help\n");
+	ERR((K, "-cpu", ""), "-cpu", "unknown CPU model ''");
+	ERR((K, "-cpu", "Host"), "unknown CPU model 'Host'");
+	ERR((K, "-cpu", "qemu64,+foo"), "-cpu qemu64,+foo",
+	    "unknown CPU feature 'foo'");
+	ERR((K, "-cpu", "qemu64,foo=on"), "unknown CPU feature 'foo'");
+	ERR((K, "-cpu", "max,+vmx,-vmx-mbec"), "'vmx-mbec'", "nested-VMX");
+	ERR((K, "-cpu", "host,hv-relaxed"), "'hv-relaxed'", "Hyper-V");
+	ERR((K, "-cpu", "qemu64,+sse2=on"), "takes no value");
+	ERR((K, "-cpu", "qemu64,sse2=maybe"), "sse2='maybe'", "on or off");
+	ERR((K, "-cpu", "qemu64,,+sse2"), "empty item");
+	ERR((K, "-cpu", "qemu64,"), "empty item");
+	ERR((K, "-cpu", "qemu64,vendor=Intel"), "vendor must be exactly 12");
+	ERR((K, "-cpu", "qemu64,model-id=0123456789012345678901234567890123"
+	     "456789012345678"), "model-id must be at most 48");
+	ERR((K, "-cpu", "qemu64,family=0x10f"), "family needs a number");
+	ERR((K, "-cpu", "qemu64,stepping=16"), "stepping needs a number");
+	ERR((K, "-cpu", "qemu64,model=x"), "model needs a number");
+	ERR((K, "-cpu", "qemu64,level=0"), "level needs a number");
+	ERR((K, "-cpu", "qemu64,xlevel=0x1000"), "xlevel needs a number");
+	ERR((K, "-cpu", "qemu64,phys-bits=31"), "phys-bits needs a number");
+	ERR((K, "-cpu", "qemu64,phys-bits=53"), "phys-bits needs a number");
+	ERR((K, "-cpu", "qemu64,pmu=2"), "pmu='2'", "on or off");
+	ERR((K, "-cpu", "qemu64,enforce=yes,kvm=maybe"), "kvm='maybe'");
+}
+
+static void test_machine_pit_vmport_overcommit(void)
+{
+	struct vm_config cfg;
+
+	if (OK(&cfg, K))
+		CHECK(!cfg.no_pit && !cfg.mem_lock && !cfg.cpu_pm);
+	if (OK(&cfg, K, "-machine", "pit=off"))
+		CHECK(cfg.no_pit);
+	if (OK(&cfg, K, "-machine", "pc,pit=off,pit=on"))
+		CHECK(!cfg.no_pit);
+	OK(&cfg, K, "-machine", "vmport=off");
+	OK(&cfg, K, "-machine", "pc,vmport=auto");
+	ERR((K, "-machine", "vmport=on"), "-machine vmport=on",
+	    "no VMware backdoor port");
+	ERR((K, "-machine", "pit=maybe"), "pit='maybe'", "on or off");
+	ERR((K, "-machine", "pc,pit"), "'pit' needs a value");
+	EXIT(("-machine", "pc,help"), "pit=", "vmport=");
+
+	if (OK(&cfg, K, "-overcommit", "cpu-pm=on"))
+		CHECK(cfg.cpu_pm && !cfg.mem_lock);
+	if (OK(&cfg, K, "-overcommit", "mem-lock=on,cpu-pm=off"))
+		CHECK(!cfg.cpu_pm && cfg.mem_lock);
+	if (OK(&cfg, K, "-overcommit", "mem-lock=on", "-overcommit",
+	       "mem-lock=off"))
+		CHECK(!cfg.mem_lock);
+	ERR((K, "-overcommit", "cpu-pm=fast"), "cpu-pm='fast'", "on or off");
+	ERR((K, "-overcommit", "foo=on"), "-overcommit foo=on", "'foo'");
+	ERR((K, "-overcommit", "cpu-pm"), "'cpu-pm' needs a value");
+	ERR((K, "-overcommit"), "-overcommit: requires an argument");
 }
 
 static void test_serial(void)
@@ -713,7 +821,7 @@ static void test_general(void)
 		CHECK_EQ(cfg.irqchip, IRQCHIP_KERNEL);
 		CHECK_EQ(cfg.serial, SERIAL_STDIO);
 		CHECK(!cfg.nodefaults && !cfg.no_reboot && !cfg.name);
-		CHECK_STR(cfg.cpu_model, "host");
+		CHECK_STR(cfg.cpu.model, "host");
 	}
 }
 
@@ -754,6 +862,8 @@ int main(void)
 	test_machine();
 	test_device();
 	test_name_display_cpu();
+	test_cpu_model();
+	test_machine_pit_vmport_overcommit();
 	test_serial();
 	test_qtest();
 	test_general();

@@ -129,7 +129,7 @@ const char *boot_proto_name(void);
 const char *cmdline(void);
 /* Copies the value of "key=value" from the command line; false if absent. */
 bool cmdline_get(const char *key, char *buf, size_t len);
-/* Parses a number with an optional K/M/G/T suffix (binary units). */
+/* Parses 0xHEX, or decimal with an optional K/M/G/T suffix (binary units). */
 bool parse_u64(const char *s, uint64_t *out);
 bool cmdline_u64(const char *key, uint64_t *out);
 int memmap(struct mem_range *out, int max);

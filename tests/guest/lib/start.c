@@ -223,6 +223,18 @@ bool parse_u64(const char *s, uint64_t *out)
 
 	if (!*s)
 		return false;
+	if (s[0] == '0' && s[1] == 'x' && s[2]) {
+		for (s += 2; *s; s++) {
+			int d = *s >= '0' && *s <= '9' ? *s - '0' :
+				*s >= 'a' && *s <= 'f' ? *s - 'a' + 10 : -1;
+
+			if (d < 0)
+				return false;
+			v = v << 4 | (uint64_t)d;
+		}
+		*out = v;
+		return true;
+	}
 	for (; *s >= '0' && *s <= '9'; s++)
 		v = v * 10 + (uint64_t)(*s - '0');
 	switch (*s) {
