@@ -16,12 +16,12 @@
 #include <unistd.h>
 
 #include "accel/accel.h"
+#include "accel/kvm_cpuid.h"
 #include "accel/kvm_internal.h"
 #include "accel/kvm_vcpu.h"
 #include "hw/ioapic.h"
 #include "hw/pic.h"
 #include "util/log.h"
-#include "x86/cpu_model.h"
 #include "vm.h"
 
 #define KVM_TSS_ADDR 0xfffbd000UL

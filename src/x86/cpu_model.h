@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * -cpu MODEL[,+feat|-feat|feat=on|off|prop=value...]: QEMU's CPU models and
- * feature names, and how a model turns KVM's supported CPUID into the CPUID
- * each vCPU is given.
+ * feature names.
  */
 #ifndef KVMRUN_X86_CPU_MODEL_H
 #define KVMRUN_X86_CPU_MODEL_H
@@ -46,18 +45,5 @@ struct cpu_model_def {
 extern const struct cpu_model_def cpu_model_defs[];
 extern const unsigned int cpu_model_defs_count;
 const struct cpu_model_def *cpu_model_def_find(const char *name, size_t len);
-
-struct cpu_config;
-struct kvm_cpuid2;
-
-/*
- * Shape c, which holds KVM's supported CPUID on entry, into the CPUID the
- * model and the user's changes describe (topology and APIC IDs are set per
- * vCPU later).  ram_top is the end of guest-physical memory, checked against
- * the address bits.  Warnings are left out when quiet (a rebuild after a
- * guest reset).  0, or -EINVAL after one clear line.
- */
-int cpu_model_apply(struct kvm_cpuid2 *c, const struct cpu_config *cc,
-		    uint64_t ram_top, bool quiet);
 
 #endif

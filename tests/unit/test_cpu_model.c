@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * The -cpu CPUID builder (src/x86/cpu_model.c) on a made-up KVM supported
+ * The -cpu CPUID builder (src/accel/kvm_cpu_model.c) on a made-up KVM supported
  * list: named models, +feat/-feat, properties, XSAVE sizes, levels, errors.
  */
 #include <errno.h>
@@ -9,6 +9,7 @@
 
 #include <linux/kvm.h>
 
+#include "accel/kvm_cpuid.h"
 #include "config.h"
 #include "options.h"
 #include "unit.h"
