@@ -57,6 +57,8 @@ static int setup_signals(void)
 int main(int argc, char **argv)
 {
 	static struct vm_config cfg;
+	struct vm_resume resume = { 0 };
+	bool resuming = false;
 	struct guest_mem mem;
 	struct vm *vm;
 	int ret, status;
@@ -83,14 +85,26 @@ int main(int argc, char **argv)
 		    (unsigned long long)(cfg.ram_size >> 20), strerror(-ret));
 
 	do {
-		vm = vm_create(&cfg, &mem);
+		vm = resuming ? vm_create_resumed(&cfg, &mem, &resume) :
+				vm_create(&cfg, &mem);
 		if (!vm)
 			exit(KVMRUN_EXIT_SETUP);
 		status = vm_run(vm);
+		resuming = status == VM_RUN_RESUME;
+		if (resuming)
+			vm_resume_info(vm, &resume);
 		vm_destroy(vm);
+		/*
+		 * No waking vector: firmware would boot afresh, and so does
+		 * kvmrun (the kernel is loaded again).
+		 */
+		if (resuming && !resume.vector) {
+			resuming = false;
+			status = VM_RUN_RESET;
+		}
 		if (status == VM_RUN_RESET)
 			log_debug("guest reset: rebuilding the VM");
-	} while (status == VM_RUN_RESET);
+	} while (status == VM_RUN_RESET || resuming);
 
 	guest_mem_free(&mem);
 	event_loop_fini();

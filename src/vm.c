@@ -18,7 +18,9 @@
 #include "device.h"
 #include "util/event.h"
 #include "util/log.h"
+#include "x86/acpi.h"
 #include "x86/boot.h"
+#include "x86/loader.h"
 
 struct vm *current_vm;
 
@@ -68,6 +70,54 @@ void vm_request_reset(struct vm *vm)
 		vm_wake(vm);
 }
 
+void vm_request_suspend(struct vm *vm)
+{
+	int none = VM_REQ_NONE;
+
+	if (atomic_compare_exchange_strong(&vm->request, &none, VM_REQ_SUSPEND))
+		vm_wake(vm);
+}
+
+void vm_set_wake_sources(struct vm *vm, unsigned int sources)
+{
+	atomic_store(&vm->wake_sources, sources);
+}
+
+void vm_request_wakeup(struct vm *vm, unsigned int reason)
+{
+	int none = VM_REQ_NONE;
+
+	if (!atomic_load(&vm->suspended) ||
+	    !(atomic_load(&vm->wake_sources) & reason))
+		return;
+	atomic_store(&vm->woken_by, reason);
+	if (atomic_compare_exchange_strong(&vm->request, &none, VM_REQ_WAKE))
+		vm_wake(vm);
+}
+
+void vm_resume_info(struct vm *vm, struct vm_resume *r)
+{
+	uint8_t v[4] = { 0 };
+
+	r->woken_by = atomic_load(&vm->woken_by);
+	if (vm->facs_gpa)
+		guest_read(vm->mem, vm->facs_gpa + ACPI_FACS_WAKING_VECTOR, v,
+			   sizeof(v));
+	r->vector = v[0] | v[1] << 8 | v[2] << 16 | (uint32_t)v[3] << 24;
+}
+
+/* S3: the vCPUs stop; devices and the main loop go on. */
+static void vm_suspend(struct vm *vm)
+{
+	int req = VM_REQ_SUSPEND;
+
+	if (vm->accel->stop_cpus)
+		vm->accel->stop_cpus(vm);
+	atomic_store(&vm->suspended, true);
+	log_debug("guest suspended to RAM (ACPI S3)");
+	atomic_compare_exchange_strong(&vm->request, &req, VM_REQ_NONE);
+}
+
 void vm_set_irq(struct vm *vm, unsigned int gsi, int level)
 {
 	if (vm->irq_intercept) {
@@ -106,6 +156,12 @@ static void drain_wake(void *opaque, uint32_t events)
 
 struct vm *vm_create(const struct vm_config *cfg, struct guest_mem *mem)
 {
+	return vm_create_resumed(cfg, mem, NULL);
+}
+
+struct vm *vm_create_resumed(const struct vm_config *cfg,
+			     struct guest_mem *mem, const struct vm_resume *r)
+{
 	struct vm *vm;
 	int ret;
 
@@ -118,6 +174,8 @@ struct vm *vm_create(const struct vm_config *cfg, struct guest_mem *mem)
 	vm->mem = mem;
 	vm->ncpus = cfg->ncpus;
 	vm->accel = accel_by_kind(cfg->accel);
+	if (r)
+		atomic_store(&vm->woken_by, r->woken_by);
 	vm->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (vm->wake_fd < 0) {
 		log_error("eventfd: %s", strerror(errno));
@@ -141,11 +199,12 @@ struct vm *vm_create(const struct vm_config *cfg, struct guest_mem *mem)
 	ret = devices_realize(vm);
 	if (ret)
 		goto err_accel;
-	if (cfg->kernel) {
+	if (r)
+		boot_cpu_real16(&vm->boot_cpu, r->vector);
+	else if (cfg->kernel)
 		ret = x86_load_kernel(vm);
-		if (ret)
-			goto err_devices;
-	}
+	if (ret)
+		goto err_devices;
 	return vm;
 
 err_devices:
@@ -177,6 +236,10 @@ int vm_run(struct vm *vm)
 			sched_yield();	/* the filer is between two stores */
 			continue;
 		}
+		if (req == VM_REQ_SUSPEND) {
+			vm_suspend(vm);
+			continue;
+		}
 		if (req != VM_REQ_NONE)
 			break;
 		ret = event_loop_run_once(-1);
@@ -190,6 +253,8 @@ int vm_run(struct vm *vm)
 	req = atomic_load(&vm->request);
 	if (req == VM_REQ_RESET)
 		return VM_RUN_RESET;
+	if (req == VM_REQ_WAKE)
+		return VM_RUN_RESUME;
 	return atomic_load(&vm->exit_status);
 }
 

@@ -22,10 +22,23 @@ enum vm_request {
 	VM_REQ_RESET,		/* guest asked for a reset */
 	VM_REQ_EXIT,		/* end kvmrun with vm->exit_status */
 	VM_REQ_CLAIMED,		/* a request is being filed */
+	VM_REQ_SUSPEND,		/* the guest entered ACPI S3 */
+	VM_REQ_WAKE,		/* a wake event ended S3 */
 };
 
 /* What vm_run() returns when the VM should be built again (a reset). */
 #define VM_RUN_RESET (-1)
+/* ... or built again to resume from S3 (vm_resume_info() says how). */
+#define VM_RUN_RESUME (-2)
+
+/* What may wake a guest from S3 (PM1_EN enables them). */
+#define VM_WAKE_RTC	(1u << 0)	/* the RTC alarm */
+
+/* Carried from a suspended VM to the one that resumes it. */
+struct vm_resume {
+	unsigned int woken_by;		/* a VM_WAKE_* bit */
+	uint32_t vector;		/* FACS firmware waking vector */
+};
 
 /* A user-space interrupt controller (PIC/IOAPIC) takes the GSI inputs. */
 struct irqchip_ops {
@@ -49,7 +62,16 @@ struct vm {
 
 	/* Filled by the machine before the vCPUs start. */
 	uint64_t rsdp_gpa;		/* 0 until the ACPI tables are built */
+	uint64_t facs_gpa;
 	struct x86_cpu_state boot_cpu;	/* the BSP's entry state */
+
+	/*
+	 * ACPI S3: the wake sources the guest enabled, whether the vCPUs are
+	 * stopped in S3, and, on a VM built to resume, what woke it.
+	 */
+	atomic_uint wake_sources;
+	atomic_bool suspended;
+	atomic_uint woken_by;
 
 	/* Requests from any thread, served by the main loop. */
 	atomic_int request;
@@ -62,7 +84,19 @@ struct vm {
  * kernel.  Returns NULL after printing one line when anything is wrong.
  */
 struct vm *vm_create(const struct vm_config *cfg, struct guest_mem *mem);
-/* Run until the guest or the user ends it: an exit status, or VM_RUN_RESET. */
+/*
+ * The same, resuming from S3: no kernel is loaded (RAM holds the guest), the
+ * BSP starts in real mode at the waking vector, devices at power-on state.
+ */
+struct vm *vm_create_resumed(const struct vm_config *cfg,
+			     struct guest_mem *mem, const struct vm_resume *r);
+/* After vm_run() returned VM_RUN_RESUME, before vm_destroy(). */
+void vm_resume_info(struct vm *vm, struct vm_resume *r);
+/*
+ * Run until the guest or the user ends it: an exit status, VM_RUN_RESET or
+ * VM_RUN_RESUME.  A guest in S3 keeps its devices running (the RTC that is
+ * to wake it) with no vCPU until a wake source it enabled fires.
+ */
 int vm_run(struct vm *vm);
 void vm_destroy(struct vm *vm);
 
@@ -72,6 +106,11 @@ void vm_request_exit(struct vm *vm, int status);
 void vm_request_reset(struct vm *vm);
 /* ACPI S5 or similar: end kvmrun with status 0. */
 void vm_request_poweroff(struct vm *vm);
+/* ACPI S3: stop the vCPUs until a wake-up. */
+void vm_request_suspend(struct vm *vm);
+/* A wake event (VM_WAKE_*): ends S3 if the guest enabled that source. */
+void vm_request_wakeup(struct vm *vm, unsigned int reason);
+void vm_set_wake_sources(struct vm *vm, unsigned int sources);
 /* Wake the main loop (from any thread). */
 void vm_wake(struct vm *vm);
 

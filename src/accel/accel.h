@@ -30,6 +30,8 @@ struct accel_ops {
 	int (*start)(struct vm *vm);
 	/* Stop executing and join; idempotent. */
 	void (*stop)(struct vm *vm);
+	/* Stop only the CPUs (ACPI S3); optional: none to stop. */
+	void (*stop_cpus)(struct vm *vm);
 	void (*destroy)(struct vm *vm);
 	/* Drive an interrupt line of the in-accelerator irqchip (level 0/1). */
 	void (*set_irq)(struct vm *vm, unsigned int gsi, int level);

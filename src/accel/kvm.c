@@ -571,6 +571,7 @@ const struct accel_ops kvm_accel_ops = {
 	.init = kvm_init,
 	.start = kvm_start,
 	.stop = kvm_stop,
+	.stop_cpus = kvm_stop,
 	.destroy = kvm_destroy,
 	.set_irq = kvm_set_irq,
 	.send_msi = kvm_send_msi,

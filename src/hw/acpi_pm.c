@@ -3,8 +3,10 @@
  * ACPI fixed hardware: the PM1a event block (PM1_STS, PM1_EN), the PM1a
  * control block and the 3.579545 MHz PM timer, at the ports the FADT of
  * x86/acpi.c names.  ACPI is always enabled (the FADT has no SMI_CMD), so
- * SCI_EN reads as 1.  S5 powers the VM off; other sleep states are refused
- * (the DSDT offers none).
+ * SCI_EN reads as 1.  S5 powers the VM off; S3 stops the vCPUs until a wake
+ * source enabled in PM1_EN fires (RTC_EN: the RTC alarm), after which the
+ * machine is rebuilt and reports WAK_STS and what woke it; other sleep
+ * states are ignored (the DSDT offers none).
  *
  * The SCI (GSI 9, level) follows PM1_STS & PM1_EN, including the timer's
  * TMR_STS, set each time the counter's top bit flips (every ~600 s).
@@ -123,6 +125,7 @@ static void pm1_evt_io(void *opaque, uint64_t offset, uint8_t *data,
 			pm->en |= (data[i] << shift) & PM1_EN_BITS;
 		}
 	}
+	vm_set_wake_sources(pm->vm, pm->en & ACPI_PM1_RTC ? VM_WAKE_RTC : 0);
 	pm_update_sci(pm);
 	pm_tmr_arm(pm);
 }
@@ -134,7 +137,11 @@ static void pm1_sleep(struct acpi_pm *pm, unsigned int slp_typ)
 		vm_request_poweroff(pm->vm);
 		return;
 	}
-	log_guest_error_once("ACPI: guest asked for sleep type %u; only S5 (soft off) is supported, ignored",
+	if (slp_typ == ACPI_SLP_TYP_S3) {
+		vm_request_suspend(pm->vm);
+		return;
+	}
+	log_guest_error_once("ACPI: guest asked for sleep type %u; only S3 (suspend to RAM) and S5 (soft off) are supported, ignored",
 			     slp_typ);
 }
 
@@ -202,6 +209,7 @@ static void acpi_pm_reset(struct vm *vm)
 	pm->sts = 0;
 	pm->en = 0;
 	pm->cnt = 0;
+	vm_set_wake_sources(vm, 0);
 	pm->tmr_flips = pm_ticks_at(vm_clock_ns()) >> PM_TMR_MSB_SHIFT;
 	pm_update_sci(pm);
 }
@@ -241,6 +249,11 @@ static int acpi_pm_realize(struct vm *vm)
 		return -ENOMEM;
 	}
 	pm->vm = vm;
+	/* Back from S3: say so, and what woke the machine. */
+	if (atomic_load(&vm->woken_by))
+		pm->sts = ACPI_PM1_WAK_STS |
+			  (atomic_load(&vm->woken_by) & VM_WAKE_RTC ?
+				   ACPI_PM1_RTC : 0);
 	pm->tmr_flips = pm_ticks_at(vm_clock_ns()) >> PM_TMR_MSB_SHIFT;
 	timer_init(&pm->tmr_timer, pm_tmr_expired, pm);
 	for (i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++) {

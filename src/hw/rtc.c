@@ -222,6 +222,14 @@ static void update_irq(struct rtc *r)
 	}
 }
 
+static void alarm_fired(struct rtc *r)
+{
+	r->cmos[RTC_REG_C] |= RTC_C_AF;
+	/* As on a PC, an alarm with AIE set can wake the machine from S3. */
+	if ((r->cmos[RTC_REG_B] & RTC_B_AIE) && r->alarm)
+		r->alarm(r->opaque);
+}
+
 /* Raise the flags for what happened since they were last brought up. */
 static void catch_up(struct rtc *r)
 {
@@ -241,7 +249,7 @@ static void catch_up(struct rtc *r)
 		if (s_now > s_last) {
 			r->cmos[RTC_REG_C] |= RTC_C_UF;
 			if (alarm_in(r, s_last, s_now))
-				r->cmos[RTC_REG_C] |= RTC_C_AF;
+				alarm_fired(r);
 		}
 	}
 	update_irq(r);
@@ -480,6 +488,11 @@ static void rtc_set_irq(void *opaque, int level)
 	vm_set_irq(opaque, RTC_IRQ, level);
 }
 
+static void rtc_alarm(void *opaque)
+{
+	vm_request_wakeup(opaque, VM_WAKE_RTC);
+}
+
 /* outw to 0x70 reaches the index and then the data, a byte each. */
 static void rtc_io(void *opaque, uint64_t offset, uint8_t *data, uint32_t len,
 		   bool is_write)
@@ -521,6 +534,7 @@ static int rtc_realize(struct vm *vm)
 		return -ENOMEM;
 	}
 	r->set_irq = rtc_set_irq;
+	r->alarm = rtc_alarm;
 	r->opaque = vm;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	bus_lock();

@@ -73,6 +73,8 @@ struct rtc {
 	struct timer timer;
 
 	void (*set_irq)(void *opaque, int level);
+	/* The alarm went off with its interrupt enabled (a wake event); optional. */
+	void (*alarm)(void *opaque);
 	void *opaque;
 };
 

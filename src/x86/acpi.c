@@ -716,15 +716,15 @@ static void dsdt_cpus(struct aml *a, unsigned int ncpus)
 	}
 }
 
-/* Name (\_S5_, Package () { SLP_TYPa, SLP_TYPb, 0, 0 }) */
-static void dsdt_s5(struct aml *a)
+/* Name (\_Sx_, Package () { SLP_TYPa, SLP_TYPb, 0, 0 }) */
+static void dsdt_sleep_state(struct aml *a, const char *name, unsigned int typ)
 {
 	size_t pkg;
 
-	aml_name_decl(a, "_S5_");
+	aml_name_decl(a, name);
 	pkg = aml_package_begin(a, 4);
-	aml_integer(a, ACPI_SLP_TYP_S5);
-	aml_integer(a, ACPI_SLP_TYP_S5);
+	aml_integer(a, typ);
+	aml_integer(a, typ);
 	aml_integer(a, 0);
 	aml_integer(a, 0);
 	aml_pkg_end(a, pkg);
@@ -740,7 +740,9 @@ int acpi_build_dsdt(uint8_t *buf, size_t len, const struct acpi_machine *m)
 	if (len < ACPI_HEADER_LEN)
 		return -ENOSPC;
 	memset(buf, 0, ACPI_HEADER_LEN);
-	dsdt_s5(&a);
+	/* S3, suspend to RAM: the guest wakes on its RTC alarm. */
+	dsdt_sleep_state(&a, "_S3_", ACPI_SLP_TYP_S3);
+	dsdt_sleep_state(&a, "_S5_", ACPI_SLP_TYP_S5);
 	sb = aml_scope_begin(&a, "_SB_");
 	dsdt_pci0(&a, m->pci_irqs != 0);
 	if (m->com1)
@@ -842,6 +844,7 @@ static int acpi_tables_write(struct vm *vm)
 		return ret;
 	}
 	vm->rsdp_gpa = lay.rsdp;
+	vm->facs_gpa = lay.facs;
 	return 0;
 }
 
@@ -872,6 +875,7 @@ static void acpi_tables_reset(struct vm *vm)
 static void acpi_tables_teardown(struct vm *vm)
 {
 	vm->rsdp_gpa = 0;
+	vm->facs_gpa = 0;
 }
 
 const struct device_ops acpi_tables_device = {

@@ -48,7 +48,8 @@ struct vm;
 #define ACPI_PM1_CNT_SLP_TYP	(7u << ACPI_PM1_CNT_SLP_TYP_SHIFT)
 #define ACPI_PM1_CNT_SLP_EN	(1u << 13)
 
-/* The SLP_TYP the DSDT's \_S5_ names; 0 as on QEMU's pc and q35. */
+/* The SLP_TYP values the DSDT's \_S3_ and \_S5_ name, as on QEMU's pc. */
+#define ACPI_SLP_TYP_S3		1
 #define ACPI_SLP_TYP_S5		0
 
 /* The FADT's RESET_REG: PIIX/ICH reset control register. */
@@ -62,6 +63,7 @@ struct vm;
 #define ACPI_HEADER_LEN		36
 #define ACPI_FADT_LEN		276	/* revision 6 */
 #define ACPI_FACS_LEN		64
+#define ACPI_FACS_WAKING_VECTOR	12	/* real-mode resume address */
 #define ACPI_MADT_LAPIC_LEN	8
 #define ACPI_MADT_IOAPIC_LEN	12
 #define ACPI_MADT_ISO_LEN	10

@@ -338,6 +338,37 @@ static void cpu_flat(struct x86_cpu_state *cpu, bool long_mode)
 	cpu->apic_base = MEM_LAPIC_BASE | (1ULL << 11) | (1ULL << 8);
 }
 
+/*
+ * Real mode at a resume vector, as firmware leaves the CPU for the OS's
+ * waking code (ACPI: CS:IP = vector >> 4 : vector & 0xf).  Nothing is
+ * written to guest RAM: it is the guest's.
+ */
+void boot_cpu_real16(struct x86_cpu_state *cpu, uint32_t vector)
+{
+	static const struct x86_seg data = {
+		.limit = 0xffff, .type = 0x3, .s = 1, .present = 1,
+	};
+
+	memset(cpu, 0, sizeof(*cpu));
+	for (unsigned int i = 0; i < X86_NR_SEGS; i++)
+		cpu->seg[i] = data;
+	cpu->seg[S_CS].type = 0xb;
+	cpu->seg[S_CS].selector = (uint16_t)(vector >> 4);
+	cpu->seg[S_CS].base = vector & ~0xfU;
+	cpu->seg[S_TR] = (struct x86_seg){
+		.limit = 0xffff, .type = 0xb, .present = 1,
+	};
+	cpu->seg[S_LDTR] = (struct x86_seg){
+		.limit = 0xffff, .type = 0x2, .present = 1,
+	};
+	cpu->gdt.limit = 0xffff;
+	cpu->idt.limit = 0x3ff;		/* the real-mode vector table */
+	cpu->rip = vector & 0xf;
+	cpu->rflags = X86_RFLAGS_FIXED;
+	cpu->cr0 = X86_CR0_ET;
+	cpu->apic_base = MEM_LAPIC_BASE | (1ULL << 11) | (1ULL << 8);
+}
+
 int boot_cpu_flat32(const struct guest_mem *mem, struct x86_cpu_state *cpu,
 		    uint32_t entry)
 {

@@ -115,6 +115,7 @@ int cmdline_write(const struct vm *vm, const char *cmdline, uint64_t max);
  * general register 0 except rsp (LAYOUT_BOOT_STACK): callers set the ones
  * their protocol passes values in.
  */
+void boot_cpu_real16(struct x86_cpu_state *cpu, uint32_t vector);
 int boot_cpu_flat32(const struct guest_mem *mem, struct x86_cpu_state *cpu,
 		    uint32_t entry);
 /* Long mode with the first 4 GiB identity-mapped by 2 MiB pages. */

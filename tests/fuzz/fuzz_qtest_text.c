@@ -45,7 +45,7 @@ static struct vm_config cfg = {
 	.debug_exit_iosize = 2,
 	.pc_testdev = true,
 	.pci_testdev = true,
-	.cpu_model = "max",
+	.cpu = { .model = "max", .family = -1, .model_number = -1, .stepping = -1 },
 };
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)

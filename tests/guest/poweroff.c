@@ -9,74 +9,6 @@ TEST_NAME("poweroff");
 
 #define SLP_EN		(1u << 13)
 #define SCI_EN		1u
-#define AML_NAME_OP	0x08
-#define AML_PACKAGE_OP	0x12
-#define AML_ZERO	0x00
-#define AML_ONE		0x01
-#define AML_BYTE_PREFIX	0x0a
-#define AML_WORD_PREFIX	0x0b
-#define AML_DWORD_PREFIX 0x0c
-
-/* One AML integer: Zero, One, or a Byte/Word/DWord constant. */
-static int aml_integer(const uint8_t *p, const uint8_t *end, uint32_t *val)
-{
-	if (p >= end)
-		return -1;
-	switch (*p) {
-	case AML_ZERO:
-		*val = 0;
-		return 1;
-	case AML_ONE:
-		*val = 1;
-		return 1;
-	case AML_BYTE_PREFIX:
-		if (p + 2 > end)
-			return -1;
-		*val = p[1];
-		return 2;
-	case AML_WORD_PREFIX:
-		if (p + 3 > end)
-			return -1;
-		*val = p[1] | p[2] << 8;
-		return 3;
-	case AML_DWORD_PREFIX:
-		if (p + 5 > end)
-			return -1;
-		*val = p[1] | p[2] << 8 | p[3] << 16 | (uint32_t)p[4] << 24;
-		return 5;
-	}
-	return -1;
-}
-
-/* Finds Name(_S5_, Package() {SLP_TYPa, SLP_TYPb, ...}) in the DSDT. */
-static bool s5_sleep_type(const struct acpi_header *dsdt, uint32_t *typ_a)
-{
-	const uint8_t *start = (const uint8_t *)dsdt, *end = start + dsdt->length;
-
-	for (const uint8_t *p = start + sizeof(*dsdt); p + 4 < end; p++) {
-		const uint8_t *q = p + 4;
-		unsigned int pkglen_bytes;
-
-		if (memcmp(p, "_S5_", 4))
-			continue;
-		/* NameOp, optionally followed by the root prefix '\'. */
-		if (!(p[-1] == AML_NAME_OP || (p[-1] == '\\' && p[-2] == AML_NAME_OP)))
-			continue;
-		if (q >= end || *q != AML_PACKAGE_OP)
-			continue;
-		q++;
-		if (q >= end)
-			break;
-		pkglen_bytes = (*q >> 6) + 1;
-		q += pkglen_bytes + 1;		/* PkgLength, NumElements */
-		if (aml_integer(q, end, typ_a) < 0)
-			fail("\\_S5_ at DSDT offset 0x%lx: SLP_TYPa is not an integer constant",
-			     (unsigned long)(p - start));
-		return true;
-	}
-	return false;
-}
-
 static uint32_t fadt_u32(const uint8_t *fadt, unsigned int off)
 {
 	uint32_t v;
@@ -126,7 +58,7 @@ void test_main(void)
 	dsdt = acpi_dsdt();
 	if (!dsdt)
 		fail("no DSDT");
-	if (!s5_sleep_type(dsdt, &typ_a))
+	if (!acpi_sleep_type(dsdt, "_S5_", &typ_a))
 		fail("no \\_S5_ package in the DSDT");
 	if (typ_a > 7)
 		fail("\\_S5_ SLP_TYPa %u does not fit in 3 bits", typ_a);

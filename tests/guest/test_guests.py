@@ -116,6 +116,11 @@ CASES = [
     Case("poweroff", "poweroff", status=0,
          regex=r"poweroff: writing 0x[0-9a-f]+ \(SLP_TYPa \d+ \| SLP_EN\) to PM1a_CNT(?!.*FAIL)",
          ref_machine="pc"),
+    # ACPI S3: asleep until the RTC alarm, then the real-mode resume stub.
+    Case("s3", "s3", regex=(r"SLP_TYP 1 \| SLP_EN to 0x604\s+resumed(?!.*FAIL)",),
+         ref_machine="pc"),
+    Case("s3-smp2", "s3", ["-smp", "2"], regex=(r"SLP_TYP 1 \| SLP_EN.*resumed(?!.*FAIL)",),
+         ref_machine="pc"),
     Case("reboot-fadt", "reboot", ["-append", "method=fadt"],
          regex=r"resetting via fadt.*second boot: marker found.*PASS reboot", ref_machine="q35"),
     Case("reboot-cf9", "reboot", ["-append", "method=cf9"],

@@ -19,7 +19,7 @@ def test_s5_power_off_exits_0(qtest):
 
 def test_other_sleep_states_are_ignored(qtest):
     qt = qtest()
-    qt.outw(PM1_CNT, SLP_EN | 1 << 10)      # S1: not supported, ignored
+    qt.outw(PM1_CNT, SLP_EN | 2 << 10)      # S4 (QEMU's SLP_TYP 2): ignored
     assert qt.raw_cmd("endianness") == "OK little"
     assert qt.proc.poll() is None
 
@@ -144,3 +144,88 @@ def test_fadt_points_at_the_pm_block(qtest):
     pm1a_evt, _, pm1a_cnt, _, _, pm_tmr = struct.unpack_from("<6I", fadt, 56)
     assert (pm1a_evt, pm1a_cnt, pm_tmr) == (PM1_STS, PM1_CNT, PM_TMR)
     assert struct.unpack_from("<H", fadt, 46)[0] == 9   # SCI_INT
+
+
+# ---- S3, suspend to RAM ----
+
+WAK_STS, RTC_STS = 1 << 15, 1 << 10
+S3 = SLP_EN | 1 << 10                        # \_S3_ is SLP_TYP 1, as on QEMU's pc
+
+
+def rtc_write(qt, reg, v):
+    qt.outb(0x70, reg)
+    qt.outb(0x71, v)
+
+
+def rtc_read(qt, reg):
+    qt.outb(0x70, reg)
+    return qt.inb(0x71)
+
+
+def alarm_every_second(qt):
+    for reg in (1, 3, 5):                    # seconds, minutes, hours alarm
+        rtc_write(qt, reg, 0xc0)             # "don't care"
+    rtc_read(qt, 0x0c)
+    rtc_write(qt, 0x0b, rtc_read(qt, 0x0b) | 0x20)   # AIE
+
+
+def facs_of(qt):
+    return struct.unpack_from("<I", tables(qt)["FACP"], 36)[0]
+
+
+def test_s3_sleeps_until_the_rtc_alarm_then_resumes(qtest):
+    qt = qtest()
+    facs = facs_of(qt)
+    assert qt.memread(facs, 4) == b"FACS"
+    qt.writel(facs + 12, 0x1000)             # the OS's waking vector
+    qt.writel(0x2000, 0x5a5aa5a5)            # the guest's RAM
+    qt.outb(0x21, 0xa5)                      # PIC mask: device state
+    alarm_every_second(qt)
+    qt.outw(PM1_EN, RTC_STS)                 # RTC_EN: the alarm may wake
+    qt.outw(PM1_CNT, S3)
+    # Asleep: the devices are the old ones still, and no wake yet.
+    assert qt.inb(0x21) == 0xa5
+    assert not qt.inw(PM1_STS) & WAK_STS
+    qt.clock_step(2 * 10**9)                 # an alarm goes off: wake-up
+    assert qt.raw_cmd("endianness") == "OK little"
+    assert qt.inb(0x21) == 0x00              # rebuilt at power-on state
+    assert qt.inw(PM1_STS) & (WAK_STS | RTC_STS) == WAK_STS | RTC_STS
+    assert qt.inw(PM1_EN) == 0
+    assert qt.readl(0x2000) == 0x5a5aa5a5    # RAM kept
+    assert qt.proc.poll() is None
+
+
+def test_s3_wakes_only_on_an_enabled_source(qtest):
+    qt = qtest()
+    qt.writel(facs_of(qt) + 12, 0x1000)
+    qt.outb(0x21, 0xa5)
+    alarm_every_second(qt)
+    qt.outw(PM1_CNT, S3)                     # RTC_EN clear
+    qt.clock_step(3 * 10**9)
+    assert rtc_read(qt, 0x0c) & 0x20         # the alarm did go off (AF) ...
+    assert qt.inb(0x21) == 0xa5              # ... and the machine slept on
+    qt.outw(PM1_EN, RTC_STS)
+    qt.clock_step(2 * 10**9)
+    assert qt.raw_cmd("endianness") == "OK little"
+    assert qt.inb(0x21) == 0x00
+    assert qt.inw(PM1_STS) & WAK_STS
+
+
+def test_s3_without_waking_vector_boots_afresh(qtest):
+    """No waking vector in the FACS: as with firmware, a fresh boot."""
+    qt = qtest()
+    qt.outb(0x21, 0xa5)
+    alarm_every_second(qt)
+    qt.outw(PM1_EN, RTC_STS)
+    qt.outw(PM1_CNT, S3)
+    qt.clock_step(2 * 10**9)
+    assert qt.raw_cmd("endianness") == "OK little"
+    assert qt.inb(0x21) == 0x00
+    assert not qt.inw(PM1_STS) & WAK_STS
+
+
+def test_s3_user_exit_while_asleep(qtest):
+    qt = qtest()
+    qt.outw(PM1_CNT, S3)
+    qt.send_raw(f"outw 0x{PM1_CNT:x} 0x{SLP_EN:x}\n")   # S5 from the test
+    assert qt.wait_exit(20) == 0

@@ -55,6 +55,22 @@ def test_debug_exit_fail():
     assert b"FAIL fwcfg" in r.out, r
 
 
+def test_s3_suspend_and_resume():
+    """S3 and the RTC wake-up: the guest boots once, resumes at its waking
+    vector (which passes through isa-debug-exit), and kvmrun says nothing."""
+    r = boot("s3")
+    quiet_exit(r, (0 << 1) | 1)
+    assert boots(r) == 1, r
+    assert b"resumed" in r.out, r
+
+
+def test_s3_with_no_reboot_still_resumes():
+    """-no-reboot is about resets; waking from S3 is not one."""
+    r = boot("s3", ["-no-reboot", "-smp", "2"])
+    quiet_exit(r, (0 << 1) | 1)
+    assert b"resumed" in r.out, r
+
+
 RESETS = ["fadt", "cf9", "kbd"]
 
 

@@ -171,3 +171,18 @@ def expect_signal_exit_slow(v, sig):
     msgs = messages(v.err)
     assert status == 0, v
     assert len(msgs) == 1 and sig_name(sig) in msgs[0], msgs
+
+
+@pytest.mark.parametrize("sig", SIGNALS, ids=IDS)
+def test_guest_asleep_in_s3(vm, sig):
+    """A guest in ACPI S3 with no wake source: no vCPU runs, and a signal
+    still ends kvmrun at once with its one line."""
+    need_kvm()
+    v = vm(["-kernel", guest("s3"), "-append", "wake=no", "-nodefaults",
+            "-serial", "stdio"])
+    assert v.out.wait_for(rb"SLP_EN to", 20), f"guest did not suspend:\n{v}"
+    time.sleep(0.3)
+    assert b"still running" not in v.out.bytes(), v
+    v.signal(sig)
+    expect_signal_exit(v, sig)
+    assert b"resumed" not in v.out.bytes(), v

@@ -367,9 +367,13 @@ static uint32_t pkglen(const uint8_t *p, unsigned int *nbytes)
 
 static void check_dsdt(unsigned int ncpus, bool com1)
 {
+	/* \_S3_ then \_S5_, their SLP_TYP values as QEMU's pc has them. */
 	static const uint8_t s5[] = {
-		0x08, '_', 'S', '5', '_',	/* Name (_S5_, */
+		0x08, '_', 'S', '3', '_',	/* Name (_S3_, */
 		0x12, 0x06, 0x04,		/* Package, PkgLength 6, 4 elements */
+		0x01, 0x01, 0x00, 0x00,		/* One, One, Zero, Zero */
+		0x08, '_', 'S', '5', '_',	/* Name (_S5_, */
+		0x12, 0x06, 0x04,
 		ACPI_SLP_TYP_S5, ACPI_SLP_TYP_S5, 0x00, 0x00,
 	};
 	static const uint8_t pci_hid[] = { 0x08, '_', 'H', 'I', 'D', 0x0c,
@@ -434,7 +438,7 @@ static void check_dsdt(unsigned int ncpus, bool com1)
 	/* No PCI host: no _PRT. */
 	CHECK(find(t, len, "_PRT", 4) == NULL);
 
-	/* After \_S5_, one Scope (\_SB_) whose PkgLength ends the table. */
+	/* After \_S3_ and \_S5_, one Scope (\_SB_) whose PkgLength ends it. */
 	p = body + sizeof(s5);
 	CHECK_EQ(p[0], 0x10);
 	n = pkglen(p + 1, &nb);

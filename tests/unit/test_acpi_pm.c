@@ -3,7 +3,7 @@
  * The ACPI fixed hardware and the reset control register, driven through
  * the real port bus on a hand-made VM: PM1 status/enable (write-one-to-
  * clear, the SCI level on GSI 9), PM1 control (SCI_EN fixed, S5 powers
- * off, other sleep types ignored), the PM timer on the virtual clock
+ * off, S3 suspends, other sleep types ignored), S3 wake sources, the PM timer on the virtual clock
  * (rate, 32-bit wrap, TMR_STS), and 0xCF9 alone or sharing the PCI
  * host's 0xCF8 range.
  */
@@ -79,6 +79,40 @@ static void test_pm1_evt(void)
 	CHECK_EQ(in(ACPI_PM1_EVT_BLK, 4), 0);
 }
 
+/* S3 wake-up: only from a source PM1_EN enabled, only while suspended. */
+static void test_s3_wake(void)
+{
+	out(ACPI_PM1_EVT_BLK + 2, 2, ACPI_PM1_RTC);
+	CHECK_EQ(atomic_load(&vm.wake_sources), VM_WAKE_RTC);
+	vm_request_wakeup(&vm, VM_WAKE_RTC);		/* awake: nothing */
+	CHECK_EQ(take_request(), VM_REQ_NONE);
+	atomic_store(&vm.suspended, true);
+	vm_request_wakeup(&vm, VM_WAKE_RTC);
+	CHECK_EQ(take_request(), VM_REQ_WAKE);
+	CHECK_EQ(atomic_load(&vm.woken_by), VM_WAKE_RTC);
+	out(ACPI_PM1_EVT_BLK + 2, 2, 0);
+	CHECK_EQ(atomic_load(&vm.wake_sources), 0);
+	atomic_store(&vm.woken_by, 0);
+	vm_request_wakeup(&vm, VM_WAKE_RTC);		/* not enabled */
+	CHECK_EQ(take_request(), VM_REQ_NONE);
+	CHECK_EQ(atomic_load(&vm.woken_by), 0);
+	atomic_store(&vm.suspended, false);
+	CHECK_EQ(in(ACPI_PM1_EVT_BLK, 2) & ACPI_PM1_WAK_STS, 0);
+}
+
+/* A machine rebuilt to resume shows WAK_STS and what woke it. */
+static void test_resumed_status(void)
+{
+	atomic_store(&vm.woken_by, VM_WAKE_RTC);
+	CHECK_EQ(acpi_pm_device.realize(&vm), 0);
+	CHECK_EQ(in(ACPI_PM1_EVT_BLK, 2), ACPI_PM1_WAK_STS | ACPI_PM1_RTC);
+	CHECK_EQ(in(ACPI_PM1_EVT_BLK + 2, 2), 0);	/* nothing enabled */
+	out(ACPI_PM1_EVT_BLK, 2, ACPI_PM1_WAK_STS | ACPI_PM1_RTC);
+	CHECK_EQ(in(ACPI_PM1_EVT_BLK, 2), 0);
+	acpi_pm_device.teardown(&vm);
+	atomic_store(&vm.woken_by, 0);
+}
+
 static void test_pm1_cnt(void)
 {
 	CHECK_EQ(in(ACPI_PM1_CNT_BLK, 2), ACPI_PM1_CNT_SCI_EN);
@@ -90,10 +124,13 @@ static void test_pm1_cnt(void)
 	out(ACPI_PM1_CNT_BLK, 2, 5 << 10);
 	CHECK_EQ(in(ACPI_PM1_CNT_BLK, 2), 5 << 10 | ACPI_PM1_CNT_SCI_EN);
 	CHECK_EQ(take_request(), VM_REQ_NONE);
-	/* Sleep states other than S5 are refused. */
-	out(ACPI_PM1_CNT_BLK, 2, 1 << 10 | ACPI_PM1_CNT_SLP_EN);
+	/* Sleep states other than S3 and S5 are refused. */
+	out(ACPI_PM1_CNT_BLK, 2, 2 << 10 | ACPI_PM1_CNT_SLP_EN);
 	out(ACPI_PM1_CNT_BLK, 2, 5 << 10 | ACPI_PM1_CNT_SLP_EN);
 	CHECK_EQ(take_request(), VM_REQ_NONE);
+	/* S3: suspend. */
+	out(ACPI_PM1_CNT_BLK, 2, ACPI_SLP_TYP_S3 << 10 | ACPI_PM1_CNT_SLP_EN);
+	CHECK_EQ(take_request(), VM_REQ_SUSPEND);
 	/* SLP_EN reads back as 0. */
 	CHECK_EQ(in(ACPI_PM1_CNT_BLK, 2) & ACPI_PM1_CNT_SLP_EN, 0);
 
@@ -254,8 +291,10 @@ int main(void)
 	CHECK_EQ(acpi_pm_device.realize(&vm), -EBUSY);
 	test_pm1_evt();
 	test_pm1_cnt();
+	test_s3_wake();
 	test_pm_timer();
 	acpi_pm_device.teardown(&vm);
+	test_resumed_status();
 	CHECK(bus_find(&pio_bus, ACPI_PM1_EVT_BLK) == NULL);
 	CHECK(bus_find(&pio_bus, ACPI_PM1_CNT_BLK) == NULL);
 	CHECK(bus_find(&pio_bus, ACPI_PM_TMR_BLK) == NULL);

@@ -286,6 +286,40 @@ static void test_alarm(void)
 	rtc_fini(&r);
 }
 
+static int alarms;
+
+static void on_alarm(void *opaque)
+{
+	alarms++;
+}
+
+/* The wake event: an alarm with AIE set, not the flag alone, not UIE. */
+static void test_alarm_wake(void)
+{
+	struct rtc r;
+
+	setup_quiet(&r);
+	r.alarm = on_alarm;
+	alarms = 0;
+	wr(&r, RTC_SECONDS_ALARM, 0xc0);
+	wr(&r, RTC_MINUTES_ALARM, 0xc0);
+	wr(&r, RTC_HOURS_ALARM, 0xc0);
+	wr(&r, RTC_REG_B, RTC_B_24H | RTC_B_UIE);
+	adv(2 * NS);
+	CHECK_EQ(irq, 1);
+	CHECK_EQ(rd(&r, RTC_REG_C) & RTC_C_AF, RTC_C_AF);
+	CHECK_EQ(alarms, 0);
+	wr(&r, RTC_REG_B, RTC_B_24H | RTC_B_AIE);
+	adv(NS);
+	CHECK_EQ(irq, 1);
+	CHECK_EQ(alarms, 1);
+	/* The next, once the guest has taken the first (read C). */
+	rd(&r, RTC_REG_C);
+	adv(NS);
+	CHECK_EQ(alarms, 2);
+	rtc_fini(&r);
+}
+
 static void test_periodic(void)
 {
 	struct rtc r;
@@ -450,6 +484,7 @@ int main(void)
 	test_uip();
 	test_update_irq();
 	test_alarm();
+	test_alarm_wake();
 	test_periodic();
 	test_divider_reset();
 	test_garbage();

@@ -130,3 +130,71 @@ struct acpi_header *acpi_dsdt(void)
 		return NULL;
 	return (struct acpi_header *)h;
 }
+
+#define AML_NAME_OP	0x08
+#define AML_PACKAGE_OP	0x12
+#define AML_ZERO	0x00
+#define AML_ONE		0x01
+#define AML_BYTE_PREFIX	0x0a
+#define AML_WORD_PREFIX	0x0b
+#define AML_DWORD_PREFIX 0x0c
+
+/* One AML integer: Zero, One, or a Byte/Word/DWord constant. */
+static int aml_integer(const uint8_t *p, const uint8_t *end, uint32_t *val)
+{
+	if (p >= end)
+		return -1;
+	switch (*p) {
+	case AML_ZERO:
+		*val = 0;
+		return 1;
+	case AML_ONE:
+		*val = 1;
+		return 1;
+	case AML_BYTE_PREFIX:
+		if (p + 2 > end)
+			return -1;
+		*val = p[1];
+		return 2;
+	case AML_WORD_PREFIX:
+		if (p + 3 > end)
+			return -1;
+		*val = p[1] | p[2] << 8;
+		return 3;
+	case AML_DWORD_PREFIX:
+		if (p + 5 > end)
+			return -1;
+		*val = p[1] | p[2] << 8 | p[3] << 16 | (uint32_t)p[4] << 24;
+		return 5;
+	}
+	return -1;
+}
+
+bool acpi_sleep_type(const struct acpi_header *dsdt, const char *name,
+		     uint32_t *typ_a)
+{
+	const uint8_t *start = (const uint8_t *)dsdt, *end = start + dsdt->length;
+
+	for (const uint8_t *p = start + sizeof(*dsdt); p + 4 < end; p++) {
+		const uint8_t *q = p + 4;
+		unsigned int pkglen_bytes;
+
+		if (memcmp(p, name, 4))
+			continue;
+		/* NameOp, optionally followed by the root prefix '\'. */
+		if (!(p[-1] == AML_NAME_OP || (p[-1] == '\\' && p[-2] == AML_NAME_OP)))
+			continue;
+		if (q >= end || *q != AML_PACKAGE_OP)
+			continue;
+		q++;
+		if (q >= end)
+			break;
+		pkglen_bytes = (*q >> 6) + 1;
+		q += pkglen_bytes + 1;		/* PkgLength, NumElements */
+		if (aml_integer(q, end, typ_a) < 0)
+			fail("\\%s at DSDT offset 0x%lx: SLP_TYPa is not an integer constant",
+			     name, (unsigned long)(p - start));
+		return true;
+	}
+	return false;
+}

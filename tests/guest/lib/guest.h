@@ -191,6 +191,8 @@ struct acpi_header *acpi_find_table(const char *sig, int n);
 bool acpi_checksum_ok(const void *p, size_t len);
 /* Finds the FADT's DSDT, honouring X_DSDT. */
 struct acpi_header *acpi_dsdt(void);
+/* SLP_TYPa of Name(name, Package() {SLP_TYPa, ...}), e.g. "_S5_"; false if none. */
+bool acpi_sleep_type(const struct acpi_header *dsdt, const char *name, uint32_t *typ_a);
 
 /* PCI configuration mechanism #1. */
 uint32_t pci_read32(unsigned int bus, unsigned int dev, unsigned int fn, unsigned int off);
