@@ -473,6 +473,22 @@ void rtc_init(struct rtc *r, int64_t wall_ns)
 	store_time(r, r->base_sec);
 }
 
+void rtc_init_after_reset(struct rtc *r, const struct rtc *old)
+{
+	memcpy(r->cmos, old->cmos, sizeof(r->cmos));
+	r->index = 0;
+	r->nmi_disabled = false;
+	r->irq_level = 0;
+	r->base_sec = old->base_sec;
+	r->offset_ns = old->offset_ns;
+	timer_init(&r->timer, rtc_timer_cb, r);
+	/* Flags for the time in between are cleared anyway. */
+	r->checked_ns = rel_ns(r);
+	r->cmos[RTC_REG_B] &= ~(RTC_B_PIE | RTC_B_AIE | RTC_B_UIE | RTC_B_SQWE);
+	r->cmos[RTC_REG_C] = 0;
+	rearm(r);
+}
+
 void rtc_fini(struct rtc *r)
 {
 	timer_del(&r->timer);
@@ -482,6 +498,12 @@ void rtc_fini(struct rtc *r)
 
 static struct rtc *the_rtc;
 static bool rtc_registered;
+/*
+ * The chip as the last VM left it: a reset rebuilds the machine, and the
+ * RTC, battery-backed, keeps its time and CMOS through it (as in QEMU).
+ */
+static struct rtc rtc_kept;
+static bool rtc_kept_valid;
 
 static void rtc_set_irq(void *opaque, int level)
 {
@@ -517,6 +539,8 @@ static void rtc_teardown(struct vm *vm)
 		bus_unregister(&pio_bus, RTC_IO_BASE);
 	rtc_registered = false;
 	rtc_fini(the_rtc);
+	rtc_kept = *the_rtc;
+	rtc_kept_valid = true;
 	free(the_rtc);
 	the_rtc = NULL;
 }
@@ -538,7 +562,10 @@ static int rtc_realize(struct vm *vm)
 	r->opaque = vm;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	bus_lock();
-	rtc_init(r, (int64_t)ts.tv_sec * NS_PER_SEC + ts.tv_nsec);
+	if (rtc_kept_valid)
+		rtc_init_after_reset(r, &rtc_kept);
+	else
+		rtc_init(r, (int64_t)ts.tv_sec * NS_PER_SEC + ts.tv_nsec);
 	bus_unlock();
 	for (unsigned int i = 0; i < vm->mem->nr_regions; i++) {
 		const struct mem_region *m = &vm->mem->regions[i];

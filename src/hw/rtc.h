@@ -80,6 +80,12 @@ struct rtc {
 
 /* Power-on state with the RTC reading wall_ns (ns since 1970) now. */
 void rtc_init(struct rtc *r, int64_t wall_ns);
+/*
+ * r as the RTC old was, after a machine reset: time and CMOS kept (a
+ * battery-backed chip does not notice), interrupt enables and flags cleared
+ * as QEMU's reset does.  old must have been rtc_fini()ed.
+ */
+void rtc_init_after_reset(struct rtc *r, const struct rtc *old);
 void rtc_fini(struct rtc *r);
 /* Port access: port 0 is the index (bit 7 disables NMI), port 1 the data. */
 uint8_t rtc_io_read(struct rtc *r, unsigned int port);

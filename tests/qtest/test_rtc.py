@@ -144,3 +144,26 @@ def test_cmos_memory_and_cpus(qtest):
     cmos_write(qt, 0x40, 0xa5)
     qt.outb(0x70, 0x80 | 0x40)
     assert qt.inb(0x71) == 0xa5
+
+
+def test_time_and_cmos_survive_a_reset(qtest):
+    """Battery-backed: a machine reset (a rebuild here) keeps the time the
+    guest set and the CMOS bytes it wrote; interrupt enables and flags are
+    cleared, as QEMU's reset does."""
+    qt = qtest()
+    cmos_write(qt, REG_B, B_SET | B_24H)
+    for reg, v in ((0, 0x56), (2, 0x34), (4, 0x12), (7, 0x29), (8, 0x02),
+                   (9, 0x24), (0x32, 0x20)):
+        cmos_write(qt, reg, v)
+    cmos_write(qt, REG_B, B_24H | B_UIE | B_AIE)
+    cmos_write(qt, 0x40, 0x5a)                    # NVRAM
+    qt.clock_step(2 * 10**9)
+    assert cmos_read(qt, REG_C) & 0x10            # UF seen
+    qt.cmd("outb 0xcf9 0x06")                     # reset
+    assert qt.raw_cmd("endianness") == "OK little"
+    assert cmos_read(qt, 0x40) == 0x5a
+    assert cmos_read(qt, REG_B) == B_24H          # enables cleared
+    assert cmos_read(qt, REG_C) == 0
+    assert rtc_epoch(qt) == calendar.timegm((2024, 2, 29, 12, 34, 58))
+    qt.clock_step(3 * 10**9)
+    assert rtc_epoch(qt) == calendar.timegm((2024, 2, 29, 12, 35, 1))

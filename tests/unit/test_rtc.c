@@ -320,6 +320,32 @@ static void test_alarm_wake(void)
 	rtc_fini(&r);
 }
 
+/* A reset keeps the time and the CMOS; enables and flags go. */
+static void test_after_reset(void)
+{
+	struct rtc r, r2;
+
+	setup_quiet(&r);
+	wr(&r, 0x40, 0xa5);
+	wr(&r, RTC_REG_B, RTC_B_24H | RTC_B_UIE | RTC_B_PIE);
+	adv(NS);
+	CHECK_EQ(irq, 1);
+	rtc_fini(&r);
+	r2 = (struct rtc){ .set_irq = set_irq };
+	irq = 0;
+	rtc_init_after_reset(&r2, &r);
+	CHECK_EQ(irq, 0);
+	CHECK_EQ(rd(&r2, 0x40), 0xa5);
+	CHECK_EQ(rd(&r2, RTC_REG_B), RTC_B_24H);
+	CHECK_EQ(rd(&r2, RTC_REG_C), 0);
+	CHECK_EQ(rtc_seconds(&r2), T0_SEC + 1);
+	CHECK_EQ(rd(&r2, RTC_REG_A), 0x20);	/* the divider as it was */
+	adv(NS);
+	CHECK_EQ(rtc_seconds(&r2), T0_SEC + 2);
+	CHECK_EQ(irq, 0);				/* no enables left */
+	rtc_fini(&r2);
+}
+
 static void test_periodic(void)
 {
 	struct rtc r;
@@ -485,6 +511,7 @@ int main(void)
 	test_update_irq();
 	test_alarm();
 	test_alarm_wake();
+	test_after_reset();
 	test_periodic();
 	test_divider_reset();
 	test_garbage();
