@@ -54,6 +54,8 @@ static int setup_signals(void)
 	return event_add(sig_fd, EPOLLIN, on_signal, NULL);
 }
 
+#define REAL_MODE_TOP (1U << 20)
+
 int main(int argc, char **argv)
 {
 	static struct vm_config cfg;
@@ -96,9 +98,15 @@ int main(int argc, char **argv)
 		vm_destroy(vm);
 		/*
 		 * No waking vector: firmware would boot afresh, and so does
-		 * kvmrun (the kernel is loaded again).
+		 * kvmrun (the kernel is loaded again).  A real-mode vector
+		 * lies below 1 MiB.
 		 */
-		if (resuming && !resume.vector) {
+		if (resuming && resume.vector >= REAL_MODE_TOP)
+			log_warn("ACPI: the FACS waking vector 0x%x is not a "
+				 "real-mode address; booting afresh",
+				 resume.vector);
+		if (resuming && (!resume.vector ||
+				 resume.vector >= REAL_MODE_TOP)) {
 			resuming = false;
 			status = VM_RUN_RESET;
 		}

@@ -229,3 +229,17 @@ def test_s3_user_exit_while_asleep(qtest):
     qt.outw(PM1_CNT, S3)
     qt.send_raw(f"outw 0x{PM1_CNT:x} 0x{SLP_EN:x}\n")   # S5 from the test
     assert qt.wait_exit(20) == 0
+
+
+def test_s3_waking_vector_above_1mib_boots_afresh(qtest):
+    """A waking vector real mode cannot reach: one warning, a fresh boot."""
+    qt = qtest()
+    qt.writel(facs_of(qt) + 12, 0x100000)
+    alarm_every_second(qt)
+    qt.outw(PM1_EN, RTC_STS)
+    qt.outw(PM1_CNT, S3)
+    qt.clock_step(2 * 10**9)
+    assert qt.raw_cmd("endianness") == "OK little"
+    assert not qt.inw(PM1_STS) & WAK_STS
+    qt.close()
+    assert "waking vector 0x100000 is not a real-mode address" in qt.stderr.text()
