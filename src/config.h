@@ -84,6 +84,12 @@ struct vm_config {
 	bool kvm_pit;
 	bool pit_discard_lost_ticks;
 	bool no_pit;			/* -machine pit=off */
+	/*
+	 * -rtc base=utc|localtime|DATE: the time the RTC starts at (wall
+	 * clock, the host's local time, or rtc_start, seconds since 1970).
+	 */
+	enum { RTC_BASE_UTC, RTC_BASE_LOCALTIME, RTC_BASE_DATE } rtc_base;
+	int64_t rtc_start;
 	bool mem_lock;			/* -overcommit mem-lock=on */
 	bool cpu_pm;			/* -overcommit cpu-pm=on */
 

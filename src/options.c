@@ -25,6 +25,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "accel/qtest.h"
 #include "util/log.h"
@@ -319,6 +320,9 @@ static const char *const usage_text =
 "                        K, M, G or T (e.g. 512M, 1.5G); default 256M,\n"
 "                        2M to 1T, rounded up to 8 KiB\n"
 "-name [guest=]name      the guest's name\n"
+"-rtc [base=utc|localtime|date][,clock=host|rt|vm][,driftfix=none]\n"
+"                        the RTC's start: UTC (default), the host's local\n"
+"                        time, or a date (2006-06-17T16:01:21, UTC)\n"
 "-overcommit [mem-lock=on|off][,cpu-pm=on|off]\n"
 "                        mem-lock=on locks all memory, guest RAM included;\n"
 "                        cpu-pm=on lets the guest halt and pause without\n"
@@ -811,6 +815,85 @@ static int opt_cpu(struct parse_state *st, const char *arg)
 	return options_parse_cpu(&st->cfg->cpu, arg);
 }
 
+/* "2006-06-17T16:01:21" or "2006-06-17", UTC, as QEMU's -rtc base=. */
+static int parse_rtc_date(const char *s, int64_t *secs)
+{
+	struct tm tm = { 0 };
+	const char *end;
+
+	end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (!end || *end) {
+		memset(&tm, 0, sizeof(tm));
+		end = strptime(s, "%Y-%m-%d", &tm);
+	}
+	if (!end || *end || tm.tm_year < 70 || tm.tm_year > 8099)
+		return -EINVAL;
+	*secs = timegm(&tm);
+	return 0;
+}
+
+static int rtc_base(struct parse_state *st, const char *what, const char *v)
+{
+	if (!strcmp(v, "utc")) {
+		st->cfg->rtc_base = RTC_BASE_UTC;
+		return 0;
+	}
+	if (!strcmp(v, "localtime")) {
+		st->cfg->rtc_base = RTC_BASE_LOCALTIME;
+		return 0;
+	}
+	if (!parse_rtc_date(v, &st->cfg->rtc_start)) {
+		st->cfg->rtc_base = RTC_BASE_DATE;
+		return 0;
+	}
+	log_error("-rtc %s: base='%s' — use utc, localtime, or a date as "
+		  "2006-06-17T16:01:21 or 2006-06-17 (UTC, from 1970)", what, v);
+	return -EINVAL;
+}
+
+/*
+ * -rtc [base=utc|localtime|DATE][,clock=host|rt|vm][,driftfix=none]: the
+ * RTC runs at the rate of the VM clock, which never stops, so the three
+ * clocks are one here (none follows a jump of the host's wall clock).
+ */
+static int opt_rtc(struct parse_state *st, const char *arg)
+{
+	struct subopt_iter it;
+	struct subopt so;
+	char buf[VALUE_MAX];
+	int ret;
+
+	subopt_start(&it, arg, NULL);
+	while (subopt_next(&it, &so)) {
+		ret = subopt_value(st, arg, &so, buf, sizeof(buf));
+		if (ret)
+			return ret;
+		if (key_is(&so, "base")) {
+			ret = rtc_base(st, arg, buf);
+		} else if (key_is(&so, "clock")) {
+			if (strcmp(buf, "host") && strcmp(buf, "rt") &&
+			    strcmp(buf, "vm")) {
+				log_error("-rtc %s: clock='%s' — use host, rt "
+					  "or vm", arg, buf);
+				ret = -EINVAL;
+			}
+		} else if (key_is(&so, "driftfix")) {
+			if (strcmp(buf, "none")) {
+				log_error("-rtc %s: driftfix='%s' — kvmrun does "
+					  "not re-inject missed RTC interrupts; "
+					  "use none", arg, buf);
+				ret = -EINVAL;
+			}
+		} else {
+			ret = unknown_subopt(st, arg, &so, "-rtc takes base, "
+					     "clock, driftfix");
+		}
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 static int opt_name(struct parse_state *st, const char *arg)
 {
 	struct subopt_iter it;
@@ -1232,6 +1315,7 @@ static const struct option_def option_defs[] = {
 	{ "qtest-log", true, opt_qtest_log },
 	{ "global", true, opt_global },
 	{ "overcommit", true, opt_overcommit },
+	{ "rtc", true, opt_rtc },
 };
 
 static const struct option_def *find_option(const char *arg)

@@ -545,10 +545,25 @@ static void rtc_teardown(struct vm *vm)
 	the_rtc = NULL;
 }
 
+/* Where -rtc base= starts the clock, in ns since 1970 as the RTC shows it. */
+static int64_t rtc_start_ns(const struct vm_config *cfg)
+{
+	struct timespec ts;
+	struct tm tm;
+
+	if (cfg->rtc_base == RTC_BASE_DATE)
+		return cfg->rtc_start * NS_PER_SEC;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	/* localtime: the host's zone offset folded into the RTC's time. */
+	if (cfg->rtc_base == RTC_BASE_LOCALTIME &&
+	    localtime_r(&ts.tv_sec, &tm))
+		ts.tv_sec += tm.tm_gmtoff;
+	return (int64_t)ts.tv_sec * NS_PER_SEC + ts.tv_nsec;
+}
+
 static int rtc_realize(struct vm *vm)
 {
 	uint64_t below = 0, above = 0;
-	struct timespec ts;
 	struct rtc *r;
 	int ret;
 
@@ -560,12 +575,11 @@ static int rtc_realize(struct vm *vm)
 	r->set_irq = rtc_set_irq;
 	r->alarm = rtc_alarm;
 	r->opaque = vm;
-	clock_gettime(CLOCK_REALTIME, &ts);
 	bus_lock();
 	if (rtc_kept_valid)
 		rtc_init_after_reset(r, &rtc_kept);
 	else
-		rtc_init(r, (int64_t)ts.tv_sec * NS_PER_SEC + ts.tv_nsec);
+		rtc_init(r, rtc_start_ns(vm->cfg));
 	bus_unlock();
 	for (unsigned int i = 0; i < vm->mem->nr_regions; i++) {
 		const struct mem_region *m = &vm->mem->regions[i];

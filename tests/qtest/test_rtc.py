@@ -4,6 +4,8 @@ alarm and periodic interrupts happen exactly when clock_step says."""
 import calendar
 import time
 
+import pytest
+
 REG_A, REG_B, REG_C, REG_D = 0x0a, 0x0b, 0x0c, 0x0d
 B_SET, B_PIE, B_AIE, B_UIE, B_BINARY, B_24H = 0x80, 0x40, 0x20, 0x10, 0x04, 0x02
 C_IRQF, C_PF, C_AF, C_UF = 0x80, 0x40, 0x20, 0x10
@@ -167,3 +169,23 @@ def test_time_and_cmos_survive_a_reset(qtest):
     assert rtc_epoch(qt) == calendar.timegm((2024, 2, 29, 12, 34, 58))
     qt.clock_step(3 * 10**9)
     assert rtc_epoch(qt) == calendar.timegm((2024, 2, 29, 12, 35, 1))
+
+
+@pytest.mark.parametrize("base,expect", [
+    ("2006-06-17T16:01:21", (2006, 6, 17, 16, 1, 21)),
+    ("2006-06-17", (2006, 6, 17, 0, 0, 0)),
+    ("2099-12-31T23:59:59", (2099, 12, 31, 23, 59, 59)),
+])
+def test_rtc_base_date(qtest, base, expect):
+    qt = qtest(["-rtc", f"base={base},clock=vm,driftfix=none"])
+    assert rtc_epoch(qt) == calendar.timegm(expect)
+    qt.clock_step(10**9)
+    assert rtc_epoch(qt) == calendar.timegm(expect) + 1
+
+
+def test_rtc_base_localtime(qtest):
+    """The host's zone (here TZ=UTC-3, three hours east) shifts the RTC."""
+    qt = qtest(["-rtc", "base=localtime"], env={"TZ": "UTC-3"})
+    assert abs(rtc_epoch(qt) - (time.time() + 3 * 3600)) < 5
+    qt2 = qtest(["-rtc", "base=utc"], env={"TZ": "UTC-3"})
+    assert abs(rtc_epoch(qt2) - time.time()) < 5

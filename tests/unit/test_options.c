@@ -665,6 +665,37 @@ static void test_cpu_model(void)
 	ERR((K, "-cpu", "qemu64,enforce=yes,kvm=maybe"), "kvm='maybe'");
 }
 
+static void test_rtc(void)
+{
+	struct vm_config cfg;
+
+	if (OK(&cfg, K))
+		CHECK_EQ(cfg.rtc_base, RTC_BASE_UTC);
+	if (OK(&cfg, K, "-rtc", "base=localtime"))
+		CHECK_EQ(cfg.rtc_base, RTC_BASE_LOCALTIME);
+	if (OK(&cfg, K, "-rtc", "base=2006-06-17T16:01:21,clock=host")) {
+		CHECK_EQ(cfg.rtc_base, RTC_BASE_DATE);
+		CHECK_EQ(cfg.rtc_start, 1150560081);
+	}
+	if (OK(&cfg, K, "-rtc", "base=1970-01-01,clock=rt,driftfix=none")) {
+		CHECK_EQ(cfg.rtc_base, RTC_BASE_DATE);
+		CHECK_EQ(cfg.rtc_start, 0);
+	}
+	if (OK(&cfg, K, "-rtc", "base=localtime", "-rtc", "base=utc"))
+		CHECK_EQ(cfg.rtc_base, RTC_BASE_UTC);
+	OK(&cfg, K, "-rtc", "clock=vm");
+	ERR((K, "-rtc", "base=yesterday"), "-rtc base=yesterday",
+	    "base='yesterday'", "2006-06-17");
+	ERR((K, "-rtc", "base=2006-13-01"), "base='2006-13-01'");
+	ERR((K, "-rtc", "base=1969-12-31"), "base='1969-12-31'");
+	ERR((K, "-rtc", "base=2006-06-17T16:01"), "base=");
+	ERR((K, "-rtc", "clock=tsc"), "clock='tsc'", "host, rt or vm");
+	ERR((K, "-rtc", "driftfix=slew"), "driftfix='slew'", "re-inject");
+	ERR((K, "-rtc", "utc"), "-rtc utc", "'utc'");
+	ERR((K, "-rtc", "base"), "'base' needs a value");
+	ERR((K, "-rtc"), "-rtc: requires an argument");
+}
+
 static void test_machine_pit_vmport_overcommit(void)
 {
 	struct vm_config cfg;
@@ -864,6 +895,7 @@ int main(void)
 	test_name_display_cpu();
 	test_cpu_model();
 	test_machine_pit_vmport_overcommit();
+	test_rtc();
 	test_serial();
 	test_qtest();
 	test_general();
