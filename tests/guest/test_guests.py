@@ -151,6 +151,8 @@ CASES = [
          status=3, regex=fail_re("fwcfg", r"RAM size key 0x3 reads 268435456 bytes")),
     Case("int3", "int3", regex=(r"int3 #3: #BP at RIP", r"PASS int3"), ref_xfail=NO_INT3),
     Case("ud2", "ud2", regex=(r"ud2 #2: #UD at RIP", r"PASS ud2")),
+    Case("ud2-rdpru", "ud2", ["-append", "rdpru=1"],
+         regex=(r"rdpru: #UD at RIP", r"PASS ud2"), ref_xfail=QEMU_STOPS),
     # Instructions this host's KVM cannot run in ring 0 and kvmrun completes
     # (the gaps a Linux boot hit); QEMU stops on them here.
     Case("gap_clac", "gap_clac", regex=(r"PASS gap_clac",), ref_xfail=QEMU_STOPS),

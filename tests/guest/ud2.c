@@ -1,12 +1,22 @@
 /*
  * ud2 in 64-bit ring 0 reaches the #UD handler with RIP at the ud2 itself;
- * the handler steps over it (2 bytes) and execution continues.
+ * the handler steps over it and execution continues.  With rdpru=1, so
+ * does rdpru when CPUID does not offer it (KVM never does), which this
+ * host's KVM cannot emulate and kvmrun completes.
  */
 #include "guest.h"
 
 TEST_NAME("ud2");
 
-static volatile int hits;
+static uint32_t cpuid_ebx(uint32_t leaf)
+{
+	uint32_t a = leaf, b, c = 0, d;
+
+	asm volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+	return b;
+}
+
+static volatile int hits, skip = 2;
 static volatile uint64_t hit_rip, hit_cs;
 
 static bool on_ud(struct trap_frame *f)
@@ -14,7 +24,7 @@ static bool on_ud(struct trap_frame *f)
 	hits++;
 	hit_rip = f->rip;
 	hit_cs = f->cs;
-	f->rip += 2;
+	f->rip += skip;
 	return true;
 }
 
@@ -35,5 +45,23 @@ void test_main(void)
 		if (hit_cs != SEL_CODE64)
 			fail("ud2 #%d: #UD frame has CS 0x%lx", i, hit_cs);
 		printf("  ud2 #%d: #UD at RIP 0x%lx, resumed\n", i, hit_rip);
+	}
+	if (!cmdline_get("rdpru", (char[2]){ 0 }, 2))
+		return;
+	if (cpuid_ebx(0x80000008) & (1u << 4)) {
+		printf("  rdpru is offered by CPUID: not tried\n");
+		return;
+	}
+	{
+		uint64_t at;
+
+		skip = 3;
+		asm volatile("lea 1f(%%rip), %0\n"
+			     "1:\t.byte 0x0f, 0x01, 0xfd"	/* rdpru */
+			     : "=r"(at) : "c"(0) : "rax", "rdx", "memory");
+		if (hits != 3 || hit_rip != at)
+			fail("rdpru: expected #UD at RIP 0x%lx (hits %d, RIP 0x%lx)", at, hits,
+			     hit_rip);
+		printf("  rdpru: #UD at RIP 0x%lx, resumed\n", hit_rip);
 	}
 }

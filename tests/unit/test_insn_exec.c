@@ -29,6 +29,7 @@ struct fake {
 	uint64_t xss;
 	uint64_t tsc, tsc_aux, star;
 	uint32_t feat1_ecx, feat1_edx, feat7_ebx, feat7_ecx, ext_ecx, ext_edx, xsave_d1;
+	uint32_t ext8_ebx;
 	int cross_page;		/* accesses that crossed a page: must be 0 */
 	int set_xsave_calls, set_xcr0_calls, flush_calls;
 	unsigned int flush_type;
@@ -180,6 +181,9 @@ static int f_cpuid(void *opaque, uint32_t leaf, uint32_t sub, uint32_t r[4])
 	case 0x80000001:
 		r[2] = f->ext_ecx;
 		r[3] = f->ext_edx;
+		break;
+	case 0x80000008:
+		r[1] = f->ext8_ebx;
 		break;
 	case 0xd:
 		if (sub == 0) {
@@ -810,6 +814,17 @@ static void test_system(void)
 	F->feat7_ecx = 0;
 	r = run(&c, "f3 0f c7 f8", &exc);
 	CHECK_FAULT(r, exc, 6, -1);
+
+	/* rdpru: #UD without CPUID.80000008H:EBX[4]; left alone with it. */
+	cpu64(&c);
+	r = run(&c, "0f 01 fd", &exc);
+	CHECK_FAULT(r, exc, 6, -1);
+	CHECK_EQ(c.rip, CODE);
+	F->ext8_ebx = 1u << 4;
+	cpu64(&c);
+	r = run(&c, "0f 01 fd", &exc);
+	CHECK_EQ(r, INSN_UNSUPPORTED);
+	F->ext8_ebx = 0;
 }
 
 /* ---- xgetbv / xsetbv ------------------------------------------------------ */

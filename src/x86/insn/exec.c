@@ -36,6 +36,7 @@ static enum insn_result (*const handlers[X86_OP_COUNT])(struct insn_ctx *) = {
 	[X86_OP_INVPCID] = op_invpcid,
 	[X86_OP_RDTSCP] = op_rdtscp,
 	[X86_OP_RDPID] = op_rdpid,
+	[X86_OP_RDPRU] = op_rdpru,
 	[X86_OP_POPCNT] = op_bitcount,
 	[X86_OP_LZCNT] = op_bitcount,
 	[X86_OP_TZCNT] = op_bitcount,
@@ -127,6 +128,7 @@ static const struct {
 	[FEAT_CLFSH] = { 1, 0, 3, 19 },
 	[FEAT_CLFLUSHOPT] = { 7, 0, 1, 23 },
 	[FEAT_CLWB] = { 7, 0, 1, 24 },
+	[FEAT_RDPRU] = { 0x80000008u, 0, 1, 4 },
 };
 
 bool insn_has_feature(const struct insn_ctx *ctx, enum insn_feature f)

@@ -56,6 +56,7 @@ enum insn_feature {
 	FEAT_INVPCID,
 	FEAT_RDPID,
 	FEAT_RDTSCP,
+	FEAT_RDPRU,
 	FEAT_XSAVEOPT,
 	FEAT_XSAVEC,
 	FEAT_XGETBV1,
@@ -116,6 +117,7 @@ enum insn_result op_crc32(struct insn_ctx *ctx);
 enum insn_result op_invpcid(struct insn_ctx *ctx);
 enum insn_result op_rdtscp(struct insn_ctx *ctx);
 enum insn_result op_rdpid(struct insn_ctx *ctx);
+enum insn_result op_rdpru(struct insn_ctx *ctx);
 enum insn_result op_bitcount(struct insn_ctx *ctx);
 enum insn_result op_clac_stac(struct insn_ctx *ctx);
 enum insn_result op_fsgsbase(struct insn_ctx *ctx);

@@ -2,6 +2,7 @@
 /*
  * Integer and system instructions the executor completes: software
  * interrupts, #UD opcodes, cmpxchg8b/16b, movbe, crc32, invpcid, rdtscp,
+ * rdpru,
  * rdpid, popcnt/lzcnt/tzcnt, clac/stac and rd/wr fs/gs base.  Each handler
  * checks everything that can fault before it changes any register, so a
  * fault leaves the state as it was.
@@ -276,6 +277,18 @@ enum insn_result op_rdtscp(struct insn_ctx *ctx)
 	insn_gpr_write(ctx, R_RDX, 4, tsc >> 32);
 	insn_gpr_write(ctx, R_RCX, 4, aux);
 	return INSN_DONE;
+}
+
+/*
+ * rdpru without CPUID.80000008H:EBX[4] is #UD, which is what KVM gives a
+ * guest (it offers no RDPRU); the registers behind it are the host's, so
+ * with the bit set there is nothing honest to return.
+ */
+enum insn_result op_rdpru(struct insn_ctx *ctx)
+{
+	if (!insn_has_feature(ctx, FEAT_RDPRU))
+		return insn_ud(ctx);
+	return INSN_UNSUPPORTED;
 }
 
 enum insn_result op_rdpid(struct insn_ctx *ctx)
