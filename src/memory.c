@@ -203,23 +203,56 @@ const struct bus_range *bus_find(const struct bus *bus, uint64_t addr)
 	return NULL;
 }
 
+/*
+ * How many of the len bytes at addr the range r takes (0: r does not hold
+ * addr).  Nothing past 2^64 - 1 belongs to any range.
+ */
+static uint32_t bus_chunk(const struct bus_range *r, uint64_t addr,
+			  uint32_t len)
+{
+	uint64_t room;
+
+	if (!r || addr < r->base || addr - r->base >= r->len)
+		return 0;
+	room = r->len - (addr - r->base);
+	return room < len ? (uint32_t)room : len;
+}
+
+/*
+ * An access that spans ranges is split at their edges, as QEMU's memory
+ * core does: each device sees only its own bytes, and bytes no range holds
+ * read as ones.
+ */
 bool bus_access(struct bus *bus, uint64_t addr, uint8_t *data, uint32_t len,
 		bool is_write)
 {
-	const struct bus_range *r;
 	bool claimed = false;
+	uint32_t done, n;
 
 	if (len == 0 || len > 8)
 		return false;
 	bus_lock();
-	r = bus_find(bus, addr);
-	/* len may exceed a short range: never hand a device bytes past it. */
-	if (r && len <= r->len && addr - r->base <= r->len - len) {
-		r->fn(r->opaque, addr - r->base, data, len, is_write);
-		claimed = true;
+	for (done = 0; done < len; done += n) {
+		uint64_t a = addr + done;
+		const struct bus_range *r;
+
+		if (a < addr) {		/* wrapped past 2^64 - 1 */
+			n = len - done;
+			if (!is_write)
+				memset(data + done, 0xff, n);
+			continue;
+		}
+		r = bus_find(bus, a);
+		n = bus_chunk(r, a, len - done);
+		if (n) {
+			r->fn(r->opaque, a - r->base, data + done, n, is_write);
+			claimed = true;
+			continue;
+		}
+		n = 1;
+		if (!is_write)
+			data[done] = 0xff;
 	}
 	bus_unlock();
-	if (!claimed && !is_write)
-		memset(data, 0xff, len);
 	return claimed;
 }

@@ -91,9 +91,9 @@ void bus_clear(struct bus *bus);
 /* The range containing addr, or NULL. */
 const struct bus_range *bus_find(const struct bus *bus, uint64_t addr);
 /*
- * Dispatch one guest access; an unclaimed read returns all ones, an
- * unclaimed write is dropped.  Returns false when nothing claimed it.
- * Takes the bus lock.
+ * Dispatch one guest access, split at range edges; unclaimed bytes read as
+ * ones, and writes to them are dropped.  Returns false when no byte was
+ * claimed.  Takes the bus lock.
  */
 bool bus_access(struct bus *bus, uint64_t addr, uint8_t *data, uint32_t len,
 		bool is_write);
