@@ -233,6 +233,9 @@ def irq_cases(name, image, args=(), regex=(), xfail=("", ""), split_xfail=("", "
 
 
 CASES += [
+    # S3 stops the vCPUs and rebuilds the machine, with either irqchip.
+    *irq_cases("s3-smp2-irqchip", "s3", ["-smp", "2"],
+               regex=(r"SLP_TYP 1 \| SLP_EN.*resumed(?!.*FAIL)",)),
     *irq_cases("irq_pit", "irq_pit", regex=(r"mode 3: \d+ ticks", r"PASS irq_pit"),
                ref_xfail=("", QEMU_PIT_MODE3)),
     *irq_cases("irq_rtc", "irq_rtc", regex=(r"register C unread: 1 ", r"PASS irq_rtc"),
