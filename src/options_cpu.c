@@ -297,15 +297,20 @@ int options_list_cpus(void)
 	       "x86 %-28s %s\n", "host",
 	       "the host CPU's features that KVM supports (default)",
 	       "max", "every feature KVM supports");
-	for (unsigned int i = 0; i < cpu_model_defs_count; i++)
-		printf("x86 %-28s %s\n", cpu_model_defs[i].name,
-		       cpu_model_defs[i].model_id);
+	for (unsigned int i = 0; i < cpu_model_defs_count; i++) {
+		const struct cpu_model_def *d = &cpu_model_defs[i];
+
+		if (d->model_id[0])
+			printf("x86 %-28s %s\n", d->name, d->model_id);
+		else
+			printf("x86 %s\n", d->name);
+	}
 	printf("\nRecognized CPUID flags:\n ");
 	for (unsigned int i = 0; i < cpu_features_count; i++) {
 		const char *name = cpu_features[i].name;
 
 		/* kvmclock names two bits; list it once. */
-		if (i && !strcmp(name, cpu_features[i - 1].name))
+		if (cpu_feature_find(name, strlen(name)) != &cpu_features[i])
 			continue;
 		if (col + strlen(name) + 1 > 76) {
 			printf("\n ");
