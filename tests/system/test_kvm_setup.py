@@ -219,13 +219,24 @@ def kvmfail(tmp_path_factory):
     return out
 
 
-def run_failing(kvmfail, what):
+def run_failing(kvmfail, what, args=()):
     need_kvm()
     env = dict(ENV)
     env.update(KVMFAIL=what, LD_PRELOAD=str(kvmfail))
     # The shim comes before libasan in the link order; that is fine here.
     env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0"
-    return run(["-kernel", guest("hello"), "-nodefaults"], env=env, timeout=20)
+    return run(["-kernel", guest("hello"), "-nodefaults"] + list(args), env=env,
+               timeout=20)
+
+
+def test_cpu_pm_without_disable_exits(kvmfail):
+    """-overcommit cpu-pm=on on a KVM that cannot leave HLT to the guest
+    (KVM_CAP_X86_DISABLE_EXITS, 143): one line, status 1, no guest."""
+    r = run_failing(kvmfail, "cap=143", ["-overcommit", "cpu-pm=on"])
+    msgs = messages(r.err)
+    assert r.status == 1 and b"booted via" not in r.out, r
+    assert len(msgs) == 1 and "cpu-pm=on" in msgs[0] and \
+        "KVM_CAP_X86_DISABLE_EXITS" in msgs[0], msgs
 
 
 # Every capability kvmrun says it relies on (src/accel/kvm.c), by number.
