@@ -728,18 +728,25 @@ static int machine_type(struct parse_state *st, const char *arg,
 }
 
 /* QEMU's booleans: on/off, yes/no, true/false. */
-static int on_off(struct parse_state *st, const char *what,
-		  const struct subopt *so, const char *val, bool *out)
+int options_parse_bool(const char *s, bool *out)
 {
-	if (!strcmp(val, "on") || !strcmp(val, "yes") || !strcmp(val, "true")) {
+	if (!strcmp(s, "on") || !strcmp(s, "yes") || !strcmp(s, "true")) {
 		*out = true;
 		return 0;
 	}
-	if (!strcmp(val, "off") || !strcmp(val, "no") ||
-	    !strcmp(val, "false")) {
+	if (!strcmp(s, "off") || !strcmp(s, "no") || !strcmp(s, "false")) {
 		*out = false;
 		return 0;
 	}
+	return -EINVAL;
+}
+
+/* An on/off property: one error line naming it when the value is neither. */
+static int on_off(struct parse_state *st, const char *what,
+		  const struct subopt *so, const char *val, bool *out)
+{
+	if (!options_parse_bool(val, out))
+		return 0;
 	log_error("-%s %s: %.*s='%s' — use on or off", st->opt, what,
 		  (int)so->key_len, so->key, val);
 	return -EINVAL;

@@ -6,6 +6,7 @@
 #ifndef KVMRUN_OPTIONS_H
 #define KVMRUN_OPTIONS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -18,6 +19,8 @@
  * 0, or -EINVAL after one error line.  options_cpu.c.
  */
 int options_parse_cpu(struct cpu_config *cc, const char *arg);
+/* QEMU's booleans: on/off, yes/no, true/false.  0 or -EINVAL. */
+int options_parse_bool(const char *s, bool *out);
 void options_cpu_defaults(struct cpu_config *cc);
 int options_list_cpus(void);
 
@@ -46,6 +49,8 @@ int options_parse_size(const char *s, uint64_t *bytes);
  * 0, or -EINVAL after one error line.  options_cpu.c.
  */
 int options_parse_cpu(struct cpu_config *cc, const char *arg);
+/* QEMU's booleans: on/off, yes/no, true/false.  0 or -EINVAL. */
+int options_parse_bool(const char *s, bool *out);
 void options_cpu_defaults(struct cpu_config *cc);
 int options_list_cpus(void);
 

@@ -24,26 +24,13 @@ struct cpu_item {
 	char vbuf[ITEM_MAX];
 };
 
-static int parse_bool(const char *s, bool *out)
-{
-	if (!strcmp(s, "on") || !strcmp(s, "yes") || !strcmp(s, "true")) {
-		*out = true;
-		return 0;
-	}
-	if (!strcmp(s, "off") || !strcmp(s, "no") || !strcmp(s, "false")) {
-		*out = false;
-		return 0;
-	}
-	return -EINVAL;
-}
-
 static int item_bool(const struct cpu_item *it, bool *out)
 {
 	if (!it->val) {
 		*out = true;
 		return 0;
 	}
-	if (!parse_bool(it->val, out))
+	if (!options_parse_bool(it->val, out))
 		return 0;
 	log_error("-cpu %s: %s='%s' — use on or off", it->arg, it->key,
 		  it->val);
@@ -208,7 +195,7 @@ static int cpu_item(struct cpu_config *cc, struct cpu_item *it)
 	ret = cpu_property(cc, it);
 	if (ret <= 0)
 		return ret;
-	if (it->val && parse_bool(it->val, &on)) {
+	if (it->val && options_parse_bool(it->val, &on)) {
 		log_error("-cpu %s: %s='%s' — a feature is on or off",
 			  it->arg, it->key, it->val);
 		return -EINVAL;
