@@ -103,7 +103,7 @@ void vm_resume_info(struct vm *vm, struct vm_resume *r)
 	if (vm->facs_gpa)
 		guest_read(vm->mem, vm->facs_gpa + ACPI_FACS_WAKING_VECTOR, v,
 			   sizeof(v));
-	r->vector = v[0] | v[1] << 8 | v[2] << 16 | (uint32_t)v[3] << 24;
+	r->vector = (uint32_t)io_data_get(v, sizeof(v));
 }
 
 /* S3: the vCPUs stop; devices and the main loop go on. */

@@ -130,12 +130,12 @@ static void request(struct cpuid_builder *b, const struct cpu_feature *f,
 	}
 }
 
-static void request_name(struct cpuid_builder *b, const char *name, bool on,
-			 bool quiet)
+/* kvmrun's own defaults: a bit KVM lacks is left out without a word. */
+static void request_default(struct cpuid_builder *b, const char *name, bool on)
 {
 	const struct cpu_feature *f = cpu_feature_find(name, strlen(name));
 
-	if (!f || (quiet && on && !cpuid_has(b->supported, f)))
+	if (!f || (on && !cpuid_has(b->supported, f)))
 		return;
 	request(b, f, on);
 }
@@ -171,11 +171,11 @@ static void apply_model_features(struct cpuid_builder *b)
 		p += strspn(p, " ");
 	}
 	/* What QEMU changes in every model under KVM. */
-	request_name(b, "x2apic", true, true);
-	request_name(b, "hypervisor", true, true);
-	request_name(b, "svm", false, true);
-	request_name(b, "acpi", false, true);
-	request_name(b, "monitor", false, true);
+	request_default(b, "x2apic", true);
+	request_default(b, "hypervisor", true);
+	request_default(b, "svm", false);
+	request_default(b, "acpi", false);
+	request_default(b, "monitor", false);
 }
 
 static void apply_user_features(struct cpuid_builder *b)
@@ -451,8 +451,8 @@ static void fit_pmu(struct cpuid_builder *b)
 	e = cpuid_find(b->c, 0xa, 0);
 	if (e)
 		e->eax = e->ebx = e->ecx = e->edx = 0;
-	request_name(b, "pdcm", false, true);
-	request_name(b, "perfctr-core", false, true);
+	request_default(b, "pdcm", false);
+	request_default(b, "perfctr-core", false);
 }
 
 static unsigned int host_phys_bits(struct cpuid_builder *b)
